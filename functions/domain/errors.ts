@@ -1,0 +1,103 @@
+// The one error hierarchy of the product. Every layer throws these; the HTTP layer maps them
+// once to problem+json (RFC 9457), so a rule never decides status codes itself.
+
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'conflict'
+  | 'version_conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'precondition_required'
+  | 'idempotency_mismatch'
+  | 'rejected';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `weekly.mon[0][1]`. */
+  field: string;
+  message: string;
+}
+
+export abstract class DeskError extends Error {
+  abstract readonly code: ErrorCode;
+  /** HTTP status this error maps to. */
+  abstract readonly status: number;
+}
+
+/** Input that breaks a rule; `issues` names every offending field. */
+export class ValidationError extends DeskError {
+  readonly code = 'validation';
+  readonly status = 400;
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[]) {
+    super(issues.map((i) => `${i.field || '(root)'}: ${i.message}`).join('; '));
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class NotFoundError extends DeskError {
+  readonly code = 'not_found';
+  readonly status = 404;
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A uniqueness rule was broken (the thing exists already). */
+export class ConflictError extends DeskError {
+  readonly code = 'conflict';
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** Optimistic locking: the item changed since the caller read it. */
+export class VersionConflictError extends DeskError {
+  readonly code = 'version_conflict';
+  readonly status = 412;
+  readonly currentVersion: number | undefined;
+  constructor(what: string, currentVersion?: number) {
+    super(
+      `${what} was changed by someone else${currentVersion === undefined ? '' : ` (now at version ${currentVersion})`}`,
+    );
+    this.name = 'VersionConflictError';
+    this.currentVersion = currentVersion;
+  }
+}
+
+export class ForbiddenError extends DeskError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+  constructor(message = 'not allowed for this role') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class UnauthorizedError extends DeskError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+  constructor(message = 'missing or invalid API key') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** A plan rule refused the command (e.g. prepaid hours used up); `reason` is shown to the customer. */
+export class RejectedError extends DeskError {
+  readonly code = 'rejected';
+  readonly status = 422;
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+    this.name = 'RejectedError';
+  }
+}

