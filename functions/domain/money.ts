@@ -1,0 +1,77 @@
+// Money as integer minor units of an ISO 4217 currency. Floats never hold money: every price,
+// fee and ledger amount is an integer, and the one place that divides (pricing a part of a
+// unit) rounds half up, so $150/h for 15 minutes is exactly 3750 cents.
+import { z } from 'zod';
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code: three uppercase letters, e.g. USD')
+  .meta({ description: 'ISO 4217 currency code, e.g. USD, EUR' });
+
+export const minorUnitsSchema = z
+  .number()
+  .int('must be a whole number of minor units (cents), not a fraction')
+  .nonnegative('must not be negative')
+  .max(Number.MAX_SAFE_INTEGER);
+
+export const moneySchema = z
+  .strictObject({
+    amount: minorUnitsSchema.meta({ description: 'Integer minor units (cents): 7000 is USD 70.00' }),
+    currency: currencySchema,
+  })
+  .meta({ id: 'Money', description: 'An amount in integer minor units of an ISO 4217 currency' });
+
+export type Money = z.infer<typeof moneySchema>;
+
+export function money(amount: number, currency: string): Money {
+  assertMinorUnits(amount, 'amount');
+  return { amount, currency };
+}
+
+/** Sum of amounts of one currency; mixing currencies is a programming error, never converted. */
+export function addMoney(a: Money, b: Money): Money {
+  assertSameCurrency(a, b);
+  return { amount: a.amount + b.amount, currency: a.currency };
+}
+
+/** `unit` times a whole `quantity` (tickets, increments): exact, no rounding needed. */
+export function multiplyMoney(unit: Money, quantity: number): Money {
+  if (!Number.isInteger(quantity) || quantity < 0) {
+    throw new RangeError(`quantity must be a non-negative integer, got ${quantity}`);
+  }
+  return { amount: unit.amount * quantity, currency: unit.currency };
+}
+
+/**
+ * `amount * numerator / denominator` in minor units, rounded half up (0.5 cent goes up).
+ * Used to price a part of a unit, e.g. an hourly rate for 15 minutes: prorate(15000, 15, 60).
+ * Integer arithmetic only, so no float error creeps in before rounding.
+ */
+export function prorate(amount: number, numerator: number, denominator: number): number {
+  assertMinorUnits(amount, 'amount');
+  if (!Number.isInteger(numerator) || numerator < 0)
+    throw new RangeError(`numerator must be >= 0, got ${numerator}`);
+  if (!Number.isInteger(denominator) || denominator <= 0) {
+    throw new RangeError(`denominator must be > 0, got ${denominator}`);
+  }
+  const product = BigInt(amount) * BigInt(numerator);
+  const d = BigInt(denominator);
+  const rounded = (product * 2n + d) / (2n * d);
+  return Number(rounded);
+}
+
+export function formatMoney(m: Money): string {
+  const whole = Math.trunc(m.amount / 100);
+  const cents = String(m.amount % 100).padStart(2, '0');
+  return `${m.currency} ${whole}.${cents}`;
+}
+
+function assertSameCurrency(a: Money, b: Money): void {
+  if (a.currency !== b.currency) throw new RangeError(`cannot combine ${a.currency} with ${b.currency}`);
+}
+
+function assertMinorUnits(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new RangeError(`${what} must be a non-negative integer of minor units, got ${amount}`);
+  }
+}
