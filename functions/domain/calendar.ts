@@ -1,0 +1,136 @@
+// A business calendar: the weekly opening windows of a support team in one IANA time zone, with
+// holidays and per-date overrides. Plain JSON, validated here once; business-time.ts computes on it.
+import { z } from 'zod';
+import { parseWith } from './validation.ts';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const CLOSING = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Minutes since local midnight of an "HH:MM" (or "24:00") wall-clock time. */
+export function minutesOf(clock: string): number {
+  return Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+}
+
+/** Days since 1970-01-01 of a valid "YYYY-MM-DD", or NaN when the date does not exist (2026-02-30). */
+export function epochDayOf(date: string): number {
+  const m = ISO_DATE.exec(date);
+  if (!m) return Number.NaN;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  // Date.UTC rolls 02-30 over into March; a real date survives the round trip.
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return Number.NaN;
+  return ms / 86_400_000;
+}
+
+function isTimeZone(zone: string): boolean {
+  // Fixed offsets ("+01:00") are not IANA zones: a calendar must follow its region's DST rules.
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const openingTime = z.string().regex(CLOCK, {
+  error: (iss) =>
+    iss.input === '24:00' ? '24:00 may only end a window' : 'must be "HH:MM" from 00:00 to 23:59',
+});
+const closingTime = z.string().regex(CLOSING, { error: 'must be "HH:MM" from 00:01 to 24:00' });
+
+/** A half-open local window [opens, closes); "24:00" may only close one. */
+export const windowSchema = z
+  .tuple([openingTime, closingTime])
+  .refine(
+    ([opens, closes]) => !CLOCK.test(opens) || !CLOSING.test(closes) || minutesOf(opens) < minutesOf(closes),
+    {
+      error: 'window must end after it starts',
+    },
+  );
+export type Window = z.infer<typeof windowSchema>;
+
+/** The windows of one day, which must not overlap (touching is fine: 08:00-12:00 + 12:00-18:00). */
+export const dayWindowsSchema = z.array(windowSchema).superRefine((windows, ctx) => {
+  const order = windows.map((_, i) => i).sort((a, b) => minutesOf(windows[a][0]) - minutesOf(windows[b][0]));
+  for (let k = 1; k < order.length; k++) {
+    const prev = windows[order[k - 1]];
+    const cur = windows[order[k]];
+    if (minutesOf(cur[0]) < minutesOf(prev[1])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [order[k]],
+        message: `overlaps window ${prev[0]}-${prev[1]}`,
+      });
+    }
+  }
+});
+
+export const isoDateSchema = z
+  .string()
+  .regex(ISO_DATE, { error: 'must be a date "YYYY-MM-DD"' })
+  .refine((s) => !Number.isNaN(epochDayOf(s)), { error: 'must be an existing date "YYYY-MM-DD"' });
+
+const weeklySchema = z.strictObject(
+  Object.fromEntries(WEEKDAYS.map((d) => [d, dayWindowsSchema.optional()])) as {
+    [D in Weekday]: z.ZodOptional<typeof dayWindowsSchema>;
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown weekday ${iss.keys.join(', ')} (use ${WEEKDAYS.join(', ')})`
+        : undefined,
+  },
+);
+
+export const calendarSchema = z.strictObject(
+  {
+    timeZone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as "Europe/Madrid"' }),
+    weekly: weeklySchema,
+    holidays: z
+      .array(isoDateSchema)
+      .superRefine((dates, ctx) => {
+        const seen = new Set<string>();
+        dates.forEach((d, i) => {
+          if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate holiday ${d}` });
+          seen.add(d);
+        });
+      })
+      .optional(),
+    overrides: z
+      .record(isoDateSchema, dayWindowsSchema, {
+        error: (iss) => (iss.code === 'invalid_key' ? 'must be an existing date "YYYY-MM-DD"' : undefined),
+      })
+      .optional(),
+    /** Public-holiday regions (ISO 3166 "ES", "GB-ENG"), expanded into `holidays` when saved. */
+    holidayRegions: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { error: 'must be a region code like "ES" or "GB-ENG"' }),
+      )
+      .superRefine((codes, ctx) => {
+        codes.forEach((c, i) => {
+          if (codes.indexOf(c) !== i)
+            ctx.addIssue({ code: 'custom', path: [i], message: `duplicate region ${c}` });
+        });
+      })
+      .optional(),
+    /** Years whose holidays of `holidayRegions` are already in `holidays`. */
+    expandedYears: z.array(z.int().min(1900).max(2200)).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined) },
+);
+
+export type Calendar = z.infer<typeof calendarSchema>;
+
+/** Validates a calendar, throwing a ValidationError that names each bad field (`weekly.tue[1]`). */
+export function parseCalendar(input: unknown): Calendar {
+  return parseWith(calendarSchema, input);
+}
