@@ -1,8 +1,8 @@
 // The SLA part of a support plan: per severity, a business-time target for each metric on a named
 // calendar, the warning threshold, the statuses that pause the clocks and the reopen window.
 // The plan schema embeds `slaPolicySchema` as its `sla` field and cross-checks it with `slaPolicyIssues`.
-import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
 import type { FieldIssue } from './errors.ts';
 
 export const SLA_METRICS = ['acknowledge', 'firstResponse', 'resolution'] as const;
@@ -12,58 +12,6 @@ export type SlaMetric = (typeof SLA_METRICS)[number];
 export const PAUSABLE_STATUSES = ['waiting_on_customer'] as const;
 export type PausableStatus = (typeof PAUSABLE_STATUSES)[number];
 
-const DAY_MS = 86_400_000;
-
-function parseIsoDuration(text: string): Temporal.Duration | undefined {
-  try {
-    return Temporal.Duration.from(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Milliseconds of an ISO 8601 duration of business time, or a message saying why it is not one. */
-export function businessDurationMs(text: string): number | string {
-  const d = parseIsoDuration(text);
-  if (!d || d.sign < 0) return `"${text}" is not an ISO 8601 duration such as PT8H or PT30M`;
-  if (d.years || d.months || d.weeks || d.days) {
-    return `"${text}" uses days, weeks, months or years; a business day is ambiguous (its length depends on the calendar), so write business time in hours, e.g. PT8H`;
-  }
-  const ms = d.total({ unit: 'milliseconds' });
-  return ms > 0 ? ms : `"${text}" must be longer than zero`;
-}
-
-/** Milliseconds of an ISO 8601 duration of elapsed (wall-clock) time; a day is 24 hours, a week 7 days. */
-export function elapsedDurationMs(text: string): number | string {
-  const d = parseIsoDuration(text);
-  if (!d || d.sign < 0 || d.years || d.months) {
-    return `"${text}" is not an ISO 8601 duration in weeks, days, hours or minutes (e.g. P7D, PT72H)`;
-  }
-  return (d.weeks * 7 + d.days) * DAY_MS + d.with({ weeks: 0, days: 0 }).total({ unit: 'milliseconds' });
-}
-
-function msOrThrow(result: number | string): number {
-  // Only reached with text the schema accepted, so a message here is a programming error.
-  if (typeof result === 'string') throw new Error(result);
-  return result;
-}
-
-/**
- * An ISO 8601 duration of business time: hours, minutes and seconds only. Days are refused because a
- * "business day" means 8, 10 or 14 hours depending on the calendar; the seeds' "(1 day)" is spelled PT8H.
- * Kept as text so a stored plan reads back exactly as the admin wrote it.
- */
-export const businessDurationSchema = z.string().superRefine((text, ctx) => {
-  const result = businessDurationMs(text);
-  if (typeof result === 'string') ctx.addIssue({ code: 'custom', message: result });
-});
-
-/** An ISO 8601 duration of elapsed time (P7D, PT72H). */
-export const elapsedDurationSchema = z.string().superRefine((text, ctx) => {
-  const result = elapsedDurationMs(text);
-  if (typeof result === 'string') ctx.addIssue({ code: 'custom', message: result });
-});
-
 const idSchema = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
 /** Fraction of the target (0.8 = warn at 80% of it) or a business duration before the breach ("PT1H"). */
@@ -72,13 +20,20 @@ export const warningAtSchema = z.union([
     .number()
     .gt(0, 'a fraction of the target must be above 0 (e.g. 0.8)')
     .lt(1, 'a fraction of the target must be below 1 (e.g. 0.8)'),
-  businessDurationSchema,
+  durationSchema,
 ]);
 export type WarningAt = z.output<typeof warningAtSchema>;
 
 export const slaTargetSchema = z.strictObject({
-  /** Business time allowed, e.g. "PT8H". */
-  within: businessDurationSchema,
+  /**
+   * Business time allowed, e.g. "PT8H". Hours only, never days: a business day is 8, 10 or 14 hours
+   * depending on the calendar, so the seeds' "8 hours (1 day)" is written PT8H.
+   */
+  within: durationSchema.refine(
+    // A malformed duration was reported already; only a well-formed zero is refused here.
+    (iso) => fixedDurationProblem(iso) !== undefined || durationToMs(iso) > 0,
+    'a target must be longer than zero',
+  ),
   /** Calendar for this target only (004: Critical runs 8-24 every day, the rest on working days). */
   calendar: idSchema.optional(),
   /** Overrides the policy's warning threshold for this target. */
@@ -97,8 +52,11 @@ export const slaPolicySchema = z.strictObject({
   calendar: idSchema,
   warningAt: warningAtSchema.default(0.8),
   pauseWhile: z.array(z.enum(PAUSABLE_STATUSES)).default(['waiting_on_customer']),
-  /** How long after resolution a customer reply reopens the ticket instead of starting a new one. */
-  reopenWithin: elapsedDurationSchema.default('P7D'),
+  /**
+   * Elapsed (not business) time after resolution during which a customer reply reopens the ticket;
+   * later replies start a new linked ticket. Default 7 days.
+   */
+  reopenWithin: durationSchema.default('PT168H'),
   /** Severity id to its targets; a severity left out (or a metric left out) has no clock. */
   targets: z.record(idSchema, severityTargetsSchema).default({}),
 });
@@ -110,7 +68,7 @@ export type SlaPolicyInput = z.input<typeof slaPolicySchema>;
 
 /** Milliseconds of the policy's reopen window. */
 export function reopenWindowMs(policy: SlaPolicy): number {
-  return msOrThrow(elapsedDurationMs(policy.reopenWithin));
+  return durationToMs(policy.reopenWithin);
 }
 
 /** Resolved view of one target: what a clock needs to start. */
@@ -124,9 +82,7 @@ export interface ResolvedTarget {
 
 export function warnMsFor(targetMs: number, warningAt: WarningAt): number | undefined {
   const warnMs =
-    typeof warningAt === 'number'
-      ? Math.round(targetMs * warningAt)
-      : targetMs - msOrThrow(businessDurationMs(warningAt));
+    typeof warningAt === 'number' ? Math.round(targetMs * warningAt) : targetMs - durationToMs(warningAt);
   return warnMs > 0 && warnMs < targetMs ? warnMs : undefined;
 }
 
@@ -138,7 +94,7 @@ export function targetsFor(policy: SlaPolicy, severity: string): ResolvedTarget[
   for (const metric of SLA_METRICS) {
     const target = targets[metric];
     if (!target) continue;
-    const targetMs = msOrThrow(businessDurationMs(target.within));
+    const targetMs = durationToMs(target.within);
     out.push({
       metric,
       calendarId: target.calendar ?? policy.calendar,
