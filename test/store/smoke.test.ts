@@ -10,6 +10,8 @@ test('the test table exists on DynamoDB Local with its stream', async () => {
     'GSI1',
     'GSI2',
     'GSI3',
+    'GSI4',
+    'GSI5',
   ]);
   client.destroy();
 });

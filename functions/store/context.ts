@@ -1,0 +1,33 @@
+// How store functions reach the table: one DocumentClient per container (created once, reused
+// across invocations) and the table name. Local runs and tests point the client at DynamoDB Local.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface StoreContext {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  /** Last ticket sequence seen per account: lets a create usually succeed in one round trip. */
+  referenceHints: Map<string, number>;
+  /** Per-account chain of ticket creations in flight from this process. */
+  creationQueues: Map<string, Promise<void>>;
+}
+
+export function createStoreContext(tableName: string, config: DynamoDBClientConfig = {}): StoreContext {
+  const client = new DynamoDBClient(config);
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { doc, tableName, referenceHints: new Map(), creationQueues: new Map() };
+}
+
+/** Context from the Lambda environment (`TABLE_NAME`), created once per container. */
+let fromEnvironment: StoreContext | undefined;
+export function storeFromEnvironment(): StoreContext {
+  if (!fromEnvironment) {
+    const tableName = process.env.TABLE_NAME;
+    if (!tableName) throw new Error('TABLE_NAME is not set');
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    fromEnvironment = createStoreContext(tableName, endpoint ? { endpoint } : {});
+  }
+  return fromEnvironment;
+}

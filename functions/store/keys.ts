@@ -1,0 +1,136 @@
+// The one place that builds the single table's keys. Every item's PK/SK and index attributes
+// come from here, so an access pattern (docs/data-model.md) can be traced to one function.
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** Index attributes an item may carry; absent attributes keep it out of that (sparse) index. */
+export interface IndexKeys {
+  GSI1PK?: string;
+  GSI1SK?: string;
+  GSI2PK?: string;
+  GSI2SK?: string;
+  GSI3PK?: string;
+  GSI3SK?: string;
+  GSI4PK?: string;
+  GSI4SK?: string;
+  GSI5PK?: string;
+  GSI5SK?: string;
+}
+
+/** Open tickets are spread over this many due-time partitions so no index partition runs hot. */
+export const DUE_SHARDS = 4;
+
+const OPEN_STATUSES = new Set(['new', 'acknowledged', 'in_progress', 'waiting_on_customer']);
+
+function shardOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(hash) % DUE_SHARDS;
+}
+
+export const keys = {
+  account: (accountId: string): ItemKey => ({ PK: `ACCOUNT#${accountId}`, SK: 'ACCOUNT' }),
+  /** Per-account sequence of ticket references. */
+  ticketCounter: (accountId: string): ItemKey => ({ PK: `ACCOUNT#${accountId}`, SK: 'COUNTER#TICKET' }),
+  ticket: (ticketId: string): ItemKey => ({ PK: `TICKET#${ticketId}`, SK: 'TICKET' }),
+  /** Messages of a ticket sort by time under the ticket's partition. */
+  message: (ticketId: string, at: string, messageId: string): ItemKey => ({
+    PK: `TICKET#${ticketId}`,
+    SK: `MSG#${at}#${messageId}`,
+  }),
+  messagePrefix: (ticketId: string) => ({ PK: `TICKET#${ticketId}`, SKPrefix: 'MSG#' }),
+  contact: (accountId: string, email: string): ItemKey => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `CONTACT#${email.toLowerCase()}`,
+  }),
+  /** Ledger entries of an account, by month then time. */
+  ledgerEntry: (accountId: string, month: string, at: string, entryId: string): ItemKey => ({
+    PK: `ACCOUNT#${accountId}`,
+    SK: `LEDGER#${month}#${at}#${entryId}`,
+  }),
+  ledgerMonthPrefix: (accountId: string, month: string) => ({
+    PK: `ACCOUNT#${accountId}`,
+    SKPrefix: `LEDGER#${month}#`,
+  }),
+  idempotency: (scope: string, key: string): ItemKey => ({
+    PK: `IDEMPOTENCY#${scope}#${key}`,
+    SK: 'IDEMPOTENCY',
+  }),
+  apiKey: (keyHash: string): ItemKey => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
+  catalog: (catalogId: string): ItemKey => ({ PK: `CATALOG#${catalogId}`, SK: 'CATALOG' }),
+  /** Inbound mail already processed, by RFC Message-ID (redelivery guard). */
+  inboundMail: (messageId: string): ItemKey => ({ PK: `MAIL#${messageId}`, SK: 'MAIL' }),
+};
+
+/** Index attributes of a ticket, derived from its fields. */
+export function ticketIndexKeys(ticket: {
+  id: string;
+  accountId: string;
+  reference: string;
+  status: string;
+  createdAt: string;
+  nextDueAt?: string | undefined;
+}): IndexKeys {
+  const sortByCreation = `${ticket.createdAt}#${ticket.id}`;
+  const index: IndexKeys = {
+    // by reference (email subjects, threading)
+    GSI1PK: `REF#${ticket.reference.toUpperCase()}`,
+    GSI1SK: 'TICKET',
+    // by account and status
+    GSI2PK: `ACCOUNT#${ticket.accountId}#STATUS#${ticket.status}`,
+    GSI2SK: sortByCreation,
+    // by account, newest first
+    GSI3PK: `ACCOUNT#${ticket.accountId}#TICKETS`,
+    GSI3SK: sortByCreation,
+    // agents' queue: by status across accounts
+    GSI4PK: `STATUS#${ticket.status}`,
+    GSI4SK: sortByCreation,
+  };
+  // open tickets by next SLA due time (sparse: only open tickets with a running clock)
+  if (ticket.nextDueAt && OPEN_STATUSES.has(ticket.status)) {
+    index.GSI5PK = `DUE#${shardOf(ticket.id)}`;
+    index.GSI5SK = `${ticket.nextDueAt}#${ticket.id}`;
+  }
+  return index;
+}
+
+/** Index attributes of a registered contact: found by email address across accounts. */
+export function contactIndexKeys(contact: { accountId: string; email: string }): IndexKeys {
+  return { GSI1PK: `EMAIL#${contact.email.toLowerCase()}`, GSI1SK: `ACCOUNT#${contact.accountId}` };
+}
+
+/** Index attributes of a ledger entry: the whole month across accounts, for the export. */
+export function ledgerIndexKeys(entry: {
+  accountId: string;
+  month: string;
+  at: string;
+  id: string;
+}): IndexKeys {
+  return { GSI3PK: `LEDGER#${entry.month}`, GSI3SK: `${entry.accountId}#${entry.at}#${entry.id}` };
+}
+
+export const INDEX_FOR = {
+  ticketByReference: 'GSI1',
+  contactsByEmail: 'GSI1',
+  ticketsByAccountAndStatus: 'GSI2',
+  ticketsByAccount: 'GSI3',
+  ledgerByMonth: 'GSI3',
+  ticketsByStatus: 'GSI4',
+  openTicketsByDue: 'GSI5',
+} as const;
+
+export const INDEX_KEY_ATTRIBUTES = [
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+  'GSI5PK',
+  'GSI5SK',
+] as const;
