@@ -1,0 +1,87 @@
+// A vendor's support-policy catalog: its calendars and plans, the currency and time zone it bills
+// in, and the plan that governs accounts without a contract. `parseCatalog` is the one entry point
+// that turns catalog JSON into a checked `Catalog` (the CLI, the admin API and the local runtime).
+import { z } from 'zod';
+import { calendarSchema } from './calendar.ts';
+import type { FieldIssue } from './errors.ts';
+import { ValidationError } from './errors.ts';
+import { currencySchema } from './money.ts';
+import { idSchema, type Plan, planIssues, planSchema } from './plan.ts';
+import { issuesOf } from './validation.ts';
+
+function isIanaZone(zone: string): boolean {
+  if (!zone.includes('/') && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const catalogSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'Editor hint: path or URL of this JSON Schema' }),
+    id: idSchema,
+    vendor: z.string().min(1).max(200),
+    description: z.string().min(1).max(8000).meta({
+      description: 'What the catalog covers and every reading made where the seed policy is silent',
+    }),
+    currency: currencySchema.meta({ description: 'Every price in the catalog is in this currency' }),
+    billingTimeZone: z
+      .string()
+      .refine(isIanaZone, 'must be an IANA time zone such as "Europe/Madrid"')
+      .meta({ description: 'IANA zone in which ledger months, contract years and daily caps are dated' }),
+    calendars: z.record(idSchema, calendarSchema),
+    plans: z.array(planSchema).min(1, 'a catalog needs at least one plan'),
+    payPerUse: z.strictObject({ plan: idSchema }).optional().meta({
+      description:
+        'Plan for accounts without a contract (000: USD 70 per ticket); absent: a contract is required',
+    }),
+  })
+  .meta({ title: 'Support-policy catalog', description: 'Calendars and support plans of one vendor' });
+
+export type Catalog = z.output<typeof catalogSchema>;
+export type CatalogInput = z.input<typeof catalogSchema>;
+
+/** Cross-field rules of a parsed catalog, each naming its field. */
+export function catalogIssues(catalog: Catalog): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const calendarIds = Object.keys(catalog.calendars);
+  const planIds = catalog.plans.map((p) => p.id);
+  catalog.plans.forEach((plan, i) => {
+    if (planIds.indexOf(plan.id) !== i)
+      issues.push({ field: `plans[${i}].id`, message: `duplicate plan "${plan.id}"` });
+    for (const issue of planIssues(plan, { calendarIds, currency: catalog.currency })) {
+      issues.push({ field: `plans[${i}].${issue.field}`, message: issue.message });
+    }
+  });
+  if (catalog.payPerUse) {
+    const plan = catalog.plans.find((p) => p.id === catalog.payPerUse?.plan);
+    if (!plan) {
+      issues.push({
+        field: 'payPerUse.plan',
+        message: `unknown plan "${catalog.payPerUse.plan}"; known: ${planIds.join(', ')}`,
+      });
+    } else if (plan.pools.some((p) => p.period === 'contractYear')) {
+      issues.push({
+        field: 'payPerUse.plan',
+        message: `plan "${plan.id}" counts contract years, but pay-per-use has no contract`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Parses and cross-checks catalog JSON, or throws a ValidationError naming every bad field. */
+export function parseCatalog(input: unknown): Catalog {
+  const result = catalogSchema.safeParse(input);
+  if (!result.success) throw new ValidationError(issuesOf(result.error));
+  const issues = catalogIssues(result.data);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return result.data;
+}
+
+export function planById(catalog: Catalog, planId: string): Plan | undefined {
+  return catalog.plans.find((p) => p.id === planId);
+}

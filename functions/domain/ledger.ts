@@ -1,0 +1,131 @@
+// The usage ledger: immutable entries recorded when usage happens (a request consumed, an overage,
+// time drawn or billed, a per-ticket fee). Corrections are new `reversal` entries, never edits, so
+// a closed month's export never changes. Ids are derived from what caused the entry, so a retried
+// command writes the same id and the store's put-if-absent makes it idempotent.
+import { z } from 'zod';
+import { currencySchema } from './money.ts';
+import { monthOf } from './period.ts';
+
+export const LEDGER_KINDS = [
+  /** One request (ticket, credit) drawn from a request pool; amount 0. */
+  'request_consumed',
+  /** A request past the pool's allowance, billed at the pool's price. */
+  'overage',
+  /** Minutes drawn from an hour pool; amount 0. */
+  'time_consumed',
+  /** Minutes billed at an hourly rate (0 where the plan gives time past the allowance away). */
+  'time_billed',
+  /** A fee per ticket (000: pay per use). */
+  'ticket_fee',
+  /** Cancels another entry: negated quantity and amount. */
+  'reversal',
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export const LEDGER_UNITS = ['request', 'minute', 'ticket'] as const;
+export type LedgerUnit = (typeof LEDGER_UNITS)[number];
+
+const signedInt = z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
+export const ledgerEntrySchema = z.strictObject({
+  id: z.string().min(1),
+  accountId: z.string().min(1),
+  /** Ledger month in the catalog's billingTimeZone, "YYYY-MM". */
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"'),
+  at: z.iso.datetime({ offset: true }),
+  ticketId: z.string().optional(),
+  poolId: z.string().optional(),
+  /** Start of the pool period the entry counted in; reversals free a unit only in that period. */
+  periodStart: z.string().optional(),
+  kind: z.enum(LEDGER_KINDS),
+  /** Signed: a reversal negates the original. */
+  quantity: signedInt,
+  unit: z.enum(LEDGER_UNITS),
+  /** Minor units per request or ticket. */
+  unitPrice: z.int().nonnegative().optional(),
+  /** Minor units per hour, for minutes. */
+  hourlyRate: z.int().nonnegative().optional(),
+  /** Signed minor units. */
+  amount: signedInt,
+  currency: currencySchema,
+  reason: z.string().min(1),
+  reverses: z.string().optional(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+/** Deterministic entry id from its kind and what caused it, e.g. `overage:T-42`. */
+export function ledgerEntryId(kind: LedgerKind, ...keys: string[]): string {
+  return [kind, ...keys].join(':');
+}
+
+export interface EntryDraft {
+  id: string;
+  accountId: string;
+  at: Date;
+  ticketId?: string;
+  poolId?: string;
+  periodStart?: string;
+  kind: LedgerKind;
+  quantity: number;
+  unit: LedgerUnit;
+  unitPrice?: number;
+  hourlyRate?: number;
+  amount: number;
+  currency: string;
+  reason: string;
+  reverses?: string;
+}
+
+/** Builds an entry, dating its month in the billing time zone. */
+export function ledgerEntry(draft: EntryDraft, billingTimeZone: string): LedgerEntry {
+  const { at, ...rest } = draft;
+  const entry: LedgerEntry = { ...rest, month: monthOf(at, billingTimeZone), at: at.toISOString() };
+  // Keep entries free of `undefined` keys: they are stored and exported as they are.
+  for (const key of Object.keys(entry) as (keyof LedgerEntry)[]) {
+    if (entry[key] === undefined) delete entry[key];
+  }
+  return entry;
+}
+
+/** A new entry cancelling `original` (never an edit of it), dated `at`. */
+export function reversalOf(
+  original: LedgerEntry,
+  at: Date,
+  reason: string,
+  billingTimeZone: string,
+): LedgerEntry {
+  if (original.kind === 'reversal') throw new RangeError(`entry ${original.id} is a reversal already`);
+  return ledgerEntry(
+    {
+      id: ledgerEntryId('reversal', original.id),
+      accountId: original.accountId,
+      at,
+      ticketId: original.ticketId,
+      poolId: original.poolId,
+      periodStart: original.periodStart,
+      kind: 'reversal',
+      quantity: -original.quantity,
+      unit: original.unit,
+      unitPrice: original.unitPrice,
+      hourlyRate: original.hourlyRate,
+      amount: -original.amount,
+      currency: original.currency,
+      reason,
+      reverses: original.id,
+    },
+    billingTimeZone,
+  );
+}
+
+/** Entries of `entries` that no reversal in `entries` cancels (reversals themselves excluded). */
+export function liveEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const reversed = new Set(entries.flatMap((e) => (e.reverses ? [e.reverses] : [])));
+  return entries.filter((e) => e.kind !== 'reversal' && !reversed.has(e.id));
+}
+
+/** Sum of amounts per currency (reversals included, so cancelled entries net to zero). */
+export function totalsByCurrency(entries: readonly LedgerEntry[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const e of entries) totals[e.currency] = (totals[e.currency] ?? 0) + e.amount;
+  return totals;
+}

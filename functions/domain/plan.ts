@@ -1,0 +1,305 @@
+// A support plan as configuration: its severity scale, SLA policy, entitlement pools, time
+// billing, per-ticket fee, registered contacts and term. Every clause traces to a seed policy
+// (see DESIGN.md "Support policies"); cross-field rules live in `planIssues`.
+import { z } from 'zod';
+import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
+import type { FieldIssue } from './errors.ts';
+import { moneySchema } from './money.ts';
+import { slaPolicyIssues, slaPolicySchema } from './sla-policy.ts';
+
+export const TICKET_KINDS = ['incident', 'request'] as const;
+/** 002: incidents are not deducted from support hours; requests are. */
+export const ticketKindSchema = z.enum(TICKET_KINDS);
+export type TicketKind = z.infer<typeof ticketKindSchema>;
+
+/** Ids in a catalog: short, URL- and key-safe (they end up in DynamoDB keys and API paths). */
+export const idSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1-64 letters, digits, ".", "_" or "-", starting alphanumeric',
+  );
+
+const text = z.string().min(1, 'must not be empty').max(4000);
+
+export const severitySchema = z.strictObject({
+  id: idSchema.meta({ description: 'P1, Critical, Severity-1, Level1 ...' }),
+  name: text.max(100),
+  description: text.optional(),
+});
+
+const exemptKinds = z
+  .array(ticketKindSchema)
+  .default([])
+  .meta({ description: 'Ticket kinds that never draw on this (002: incidents are not counted)' });
+
+const positiveDuration = durationSchema.refine(
+  (iso) =>
+    fixedDurationProblem(iso) !== undefined || (durationToMs(iso) > 0 && durationToMs(iso) % 60_000 === 0),
+  'must be a whole number of minutes above zero',
+);
+
+/** What happens to a request (or logged time) past the allowance. */
+export const overageSchema = z.discriminatedUnion('action', [
+  z
+    .strictObject({ action: z.literal('bill'), price: moneySchema })
+    .meta({ description: 'Bill each request (or hour, prorated) past the allowance at `price` (000, 004)' }),
+  z.strictObject({ action: z.literal('billAtRates') }).meta({
+    description: "Hour pools: bill time past the allowance at the plan's time-billing rates (001)",
+  }),
+  z.strictObject({ action: z.literal('acceptWithoutSla') }).meta({
+    description: 'Accept requests past the allowance on a best-effort basis: no SLA clocks, no charge',
+  }),
+  z.strictObject({ action: z.literal('reject'), reason: text }).meta({
+    description: 'Refuse new requests past the allowance with `reason`, shown to the customer (003)',
+  }),
+]);
+export type Overage = z.infer<typeof overageSchema>;
+
+const carryOverSchema = z
+  .union([z.literal('none'), z.strictObject({ max: z.int().nonnegative().optional() })])
+  .default('none')
+  .meta({
+    description: '"none" (004: not carried over) or { max }: unused allowance carried into the next period',
+  });
+
+const poolCommon = {
+  id: idSchema,
+  description: text.optional(),
+  period: z.enum(['month', 'contractYear']).meta({
+    description:
+      'Calendar month, or contract year from each anniversary of the start date, in billingTimeZone',
+  }),
+  carryOver: carryOverSchema,
+  exemptKinds,
+  overage: overageSchema,
+};
+
+export const requestPoolSchema = z.strictObject({
+  ...poolCommon,
+  unit: z.literal('request'),
+  allowance: z.int().positive().meta({ description: 'Requests (tickets, credits) per period' }),
+  dailyCap: z.int().positive().optional().meta({
+    description: 'At most this many units per local day; more are deferred to the next day (004)',
+  }),
+  consumeOn: z.enum(['acceptance', 'resolution']).default('acceptance'),
+});
+
+export const hourPoolSchema = z.strictObject({
+  ...poolCommon,
+  unit: z.literal('hour'),
+  allowance: z.int().positive().meta({ description: 'Support hours per period; time entries draw minutes' }),
+});
+
+export const poolSchema = z.discriminatedUnion('unit', [requestPoolSchema, hourPoolSchema]);
+export type Pool = z.infer<typeof poolSchema>;
+export type RequestPool = z.infer<typeof requestPoolSchema>;
+export type HourPool = z.infer<typeof hourPoolSchema>;
+
+export const rateTierSchema = z.strictObject({
+  id: idSchema,
+  description: text.optional(),
+  perHour: z.record(idSchema, moneySchema).meta({ description: 'Hourly rate per severity id' }),
+});
+export type RateTier = z.infer<typeof rateTierSchema>;
+
+export const timeBillingSchema = z.strictObject({
+  tiers: z.array(rateTierSchema).default([]).meta({
+    description: 'Rate cards (001: per use, 12-hour credit, 40-hour credit); the contract picks one',
+  }),
+  defaultTier: idSchema.optional(),
+  increment: positiveDuration.meta({ description: 'Each time entry is rounded up to this (001: PT15M)' }),
+  minimumPerConversation: positiveDuration.optional().meta({
+    description: 'A conversation deducts at least this much in total (002: PT15M)',
+  }),
+  exemptKinds,
+  pool: idSchema.optional().meta({ description: 'Hour pool drawn first, before anything is billed' }),
+});
+export type TimeBilling = z.infer<typeof timeBillingSchema>;
+
+export const ticketFeeSchema = z.strictObject({
+  price: moneySchema,
+  chargeOn: z.enum(['acceptance', 'resolution']),
+  exemptKinds,
+});
+export type TicketFee = z.infer<typeof ticketFeeSchema>;
+
+export const termSchema = z.strictObject({
+  months: z.int().positive(),
+  autoRenew: z.boolean(),
+  price: moneySchema.optional().meta({ description: 'Price of one term; omitted where the seed gives none' }),
+});
+
+export const planSchema = z.strictObject({
+  id: idSchema,
+  name: text.max(200),
+  description: text
+    .optional()
+    .meta({ description: 'What the plan promises, and how the seed text was read' }),
+  severities: z
+    .array(severitySchema)
+    .min(1, 'a plan needs at least one severity')
+    .meta({ description: 'Ordered scale, most severe first' }),
+  defaultSeverity: idSchema,
+  sla: slaPolicySchema,
+  pools: z.array(poolSchema).default([]),
+  timeBilling: timeBillingSchema.optional(),
+  ticketFee: ticketFeeSchema
+    .optional()
+    .meta({ description: 'A fee for every ticket (000: USD 70 per ticket processed)' }),
+  contacts: z
+    .strictObject({ max: z.int().positive() })
+    .optional()
+    .meta({ description: 'Registered persons per account who may open tickets (004: 1/2/3)' }),
+  term: termSchema.optional(),
+});
+
+export type Plan = z.output<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+
+/** Cross-field rules of one plan; fields are relative to the plan. */
+export function planIssues(
+  plan: Plan,
+  known: { calendarIds: readonly string[]; currency: string },
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (field: string, message: string): void => {
+    issues.push({ field, message });
+  };
+  const severityIds = plan.severities.map((s) => s.id);
+
+  for (const i of duplicates(severityIds))
+    add(`severities[${i}].id`, `duplicate severity "${severityIds[i]}"`);
+  if (!severityIds.includes(plan.defaultSeverity)) {
+    add(
+      'defaultSeverity',
+      `"${plan.defaultSeverity}" is not in the plan's scale (${severityIds.join(', ')})`,
+    );
+  }
+  for (const issue of slaPolicyIssues(plan.sla, {
+    severities: severityIds,
+    calendarIds: known.calendarIds,
+  })) {
+    add(`sla.${issue.field}`, issue.message);
+  }
+
+  const poolIds = plan.pools.map((p) => p.id);
+  for (const i of duplicates(poolIds)) add(`pools[${i}].id`, `duplicate pool "${poolIds[i]}"`);
+  for (const unit of ['request', 'hour'] as const) {
+    const same = plan.pools.flatMap((p, i) => (p.unit === unit ? [i] : []));
+    // One pool per unit keeps "which pool does this ticket draw on" free of rules.
+    for (const i of same.slice(1)) add(`pools[${i}].unit`, `a plan has at most one ${unit} pool`);
+  }
+  plan.pools.forEach((pool, i) => {
+    const at = `pools[${i}]`;
+    if (pool.unit === 'request') {
+      if (pool.consumeOn === 'resolution' && pool.dailyCap !== undefined) {
+        add(
+          `${at}.dailyCap`,
+          'a daily cap defers requests when they arrive, so it needs consumeOn "acceptance"',
+        );
+      }
+      if (pool.consumeOn === 'resolution' && pool.overage.action !== 'bill') {
+        add(
+          `${at}.overage.action`,
+          `"${pool.overage.action}" decides at acceptance, so it needs consumeOn "acceptance"`,
+        );
+      }
+      if (pool.overage.action === 'billAtRates') {
+        add(
+          `${at}.overage.action`,
+          '"billAtRates" prices time; a request pool bills with "bill" and a price',
+        );
+      }
+    } else {
+      if (plan.timeBilling?.pool !== pool.id) {
+        add(`${at}.id`, `hours are drawn by logged time: set timeBilling.pool to "${pool.id}"`);
+      } else if (pool.overage.action === 'billAtRates' && !hasRates(plan)) {
+        add(`${at}.overage.action`, '"billAtRates" needs timeBilling rate tiers');
+      }
+    }
+  });
+
+  const tb = plan.timeBilling;
+  if (tb) {
+    const tierIds = tb.tiers.map((t) => t.id);
+    for (const i of duplicates(tierIds)) add(`timeBilling.tiers[${i}].id`, `duplicate tier "${tierIds[i]}"`);
+    tb.tiers.forEach((tier, i) => {
+      for (const severity of Object.keys(tier.perHour)) {
+        if (!severityIds.includes(severity)) {
+          add(
+            `timeBilling.tiers[${i}].perHour.${severity}`,
+            `unknown severity "${severity}"; the scale is ${severityIds.join(', ')}`,
+          );
+        }
+      }
+      for (const severity of severityIds) {
+        if (!Object.hasOwn(tier.perHour, severity))
+          add(`timeBilling.tiers[${i}].perHour`, `no rate for severity "${severity}"`);
+      }
+    });
+    if (tb.defaultTier !== undefined && !tierIds.includes(tb.defaultTier)) {
+      add(
+        'timeBilling.defaultTier',
+        `unknown tier "${tb.defaultTier}"; known: ${tierIds.join(', ') || '(none)'}`,
+      );
+    }
+    if (tb.tiers.length > 1 && tb.defaultTier === undefined) {
+      add('timeBilling.defaultTier', 'several tiers need a default for contracts that name none');
+    }
+    if (tb.pool !== undefined) {
+      const pool = plan.pools.find((p) => p.id === tb.pool);
+      if (!pool)
+        add('timeBilling.pool', `unknown pool "${tb.pool}"; known: ${poolIds.join(', ') || '(none)'}`);
+      else if (pool.unit !== 'hour')
+        add('timeBilling.pool', `pool "${tb.pool}" counts requests; time draws on an hour pool`);
+    } else if (tb.tiers.length === 0) {
+      add('timeBilling', 'time billing needs rate tiers, an hour pool, or both');
+    }
+  }
+
+  for (const [field, money] of moneyFields(plan)) {
+    if (money.currency !== known.currency) {
+      add(`${field}.currency`, `is ${money.currency}, but the catalog bills in ${known.currency}`);
+    }
+  }
+  return issues;
+}
+
+function hasRates(plan: Plan): boolean {
+  return (plan.timeBilling?.tiers.length ?? 0) > 0;
+}
+
+function duplicates(ids: readonly string[]): number[] {
+  return ids.flatMap((id, i) => (ids.indexOf(id) !== i ? [i] : []));
+}
+
+/** Every price in the plan with its field path, for the one-currency rule. */
+function moneyFields(plan: Plan): [string, { currency: string }][] {
+  const out: [string, { currency: string }][] = [];
+  plan.pools.forEach((p, i) => {
+    if (p.overage.action === 'bill') out.push([`pools[${i}].overage.price`, p.overage.price]);
+  });
+  plan.timeBilling?.tiers.forEach((t, i) => {
+    for (const [sev, m] of Object.entries(t.perHour)) out.push([`timeBilling.tiers[${i}].perHour.${sev}`, m]);
+  });
+  if (plan.ticketFee) out.push(['ticketFee.price', plan.ticketFee.price]);
+  if (plan.term?.price) out.push(['term.price', plan.term.price]);
+  return out;
+}
+
+/** The rate tier a contract bills at: the one it names, else the plan's default, else the only one. */
+export function rateTierFor(plan: Plan, tierId?: string): RateTier | undefined {
+  const tiers = plan.timeBilling?.tiers ?? [];
+  const id = tierId ?? plan.timeBilling?.defaultTier;
+  return id === undefined ? (tiers.length === 1 ? tiers[0] : undefined) : tiers.find((t) => t.id === id);
+}
+
+export function requestPoolOf(plan: Plan): RequestPool | undefined {
+  return plan.pools.find((p): p is RequestPool => p.unit === 'request');
+}
+
+/** The hour pool time billing draws on, if any (a valid plan has at most one). */
+export function hourPoolOf(plan: Plan): HourPool | undefined {
+  return plan.pools.find((p): p is HourPool => p.unit === 'hour');
+}
