@@ -1,0 +1,22 @@
+// The support desk's stack. It holds the single table; later constructs (API, email intake,
+// SLA timers, exports) attach here.
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeploymentSettings } from './settings.ts';
+import { SupportDeskTable } from './table.ts';
+
+export interface SupportDeskStackProps extends StackProps {
+  settings: DeploymentSettings;
+}
+
+export class SupportDeskStack extends Stack {
+  readonly data: SupportDeskTable;
+
+  constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('app', 'support-desk');
+    Tags.of(this).add('stage', props.settings.stage);
+    this.data = new SupportDeskTable(this, 'Data', { production: props.settings.production });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+  }
+}

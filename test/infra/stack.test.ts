@@ -1,0 +1,68 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, test } from 'vitest';
+import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/store/table-definition.ts';
+import { readDeploymentSettings } from '../../lib/settings.ts';
+import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
+
+function synth(stage: string) {
+  const app = new App();
+  const settings = readDeploymentSettings((key) => (key === 'stage' ? stage : undefined));
+  const stack = new SupportDeskStack(app, `SupportDesk-${stage}`, { settings });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  return Template.fromStack(stack);
+}
+
+describe('the single table', () => {
+  test('is on-demand, encrypted, with PITR, a NEW_AND_OLD_IMAGES stream, TTL and every index', () => {
+    const template = synth('dev');
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: false,
+        }),
+      ],
+      GlobalSecondaryIndexes: GLOBAL_INDEXES.map((index) =>
+        Match.objectLike({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  test('in production it has deletion protection and is retained', () => {
+    const template = synth('prod');
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('deployment settings and cdk-nag', () => {
+  test('a bad stage is refused with the setting named', () => {
+    expect(() => readDeploymentSettings(() => 'Prod Stage')).toThrow(/context\.stage/);
+  });
+
+  test('cdk-nag is active: a table without point-in-time recovery fails synth', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Careless');
+    new Table(stack, 'T', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+  });
+});
