@@ -1,0 +1,515 @@
+// The ticket lifecycle as pure functions: (ticket, command, now, plan context) -> (ticket, events).
+// Handlers load the ticket, call `applyTicketCommand`, save it with its version and hand the events to
+// mail, ledger and timers. Nothing here reads a clock or a store.
+//
+// Interpretations (see DESIGN.md "Support policies"):
+// - `acknowledge` is met by triage (the agent confirms severity and kind: 003's "reference assigned,
+//   severity confirmed, receipt acknowledged"), measured against the severity the ticket had until then.
+// - `firstResponse` is met by the first public, non-automatic agent reply (002, 004).
+// - Resolving meets every clock still open: the resolution answers the customer, and a clock left
+//   running on a resolved ticket would only raise false breaches.
+// - Status is the furthest stage reached: triage moves `new` to `acknowledged`, a public agent reply
+//   moves `acknowledged` to `in_progress`; an untriaged ticket stays `new` (the triage queue) even after
+//   a reply, and goes straight to `in_progress` when triaged.
+// - `closed` is final and only follows `resolved`. A customer reply on a resolved ticket within the
+//   policy's reopen window reopens it (the resolution clock resumes with its elapsed time); later, or
+//   on a closed ticket, the ticket is left alone and a `newTicketRequired` event asks for a linked one.
+// - Every accepted command bumps `version` and sets `updatedAt`; a command that changes nothing
+//   (a stale or duplicate timer, a status set to itself) returns the ticket as it was, `changed: false`.
+import { ValidationError } from './errors.ts';
+import type { Calendars, PendingTimer, SlaClockEvent, SlaClockView } from './sla-clock.ts';
+import { reopenClock } from './sla-clock.ts';
+import { reopenWindowMs, type SlaMetric, type SlaPolicy } from './sla-policy.ts';
+import {
+  type ClocksStep,
+  clocksTimers,
+  clocksView,
+  meetClocks,
+  pauseClocks,
+  resumeClocks,
+  retargetClocks,
+  settleClocks,
+  startClocks,
+  type TicketClocks,
+} from './ticket-clocks.ts';
+
+export const TICKET_STATUSES = [
+  'new',
+  'acknowledged',
+  'in_progress',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const TICKET_KINDS = ['incident', 'request'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
+
+export interface Ticket {
+  id: string;
+  reference: string;
+  accountId: string;
+  subject: string;
+  severity: string;
+  kind: TicketKind;
+  status: TicketStatus;
+  version: number;
+  /** Per metric clock; empty for an SLA-exempt ticket or a severity without targets. */
+  sla: TicketClocks;
+  /** True once an agent confirmed severity and kind (triage). */
+  severityConfirmed: boolean;
+  /** Accepted "without SLA" by the entitlement decision: no clock ever runs. */
+  slaExempt: boolean;
+  /** When the clocks start counting: the opening time, or later for a deferred ticket. */
+  clocksStartAt: string;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt?: string;
+  firstResponseAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  reopenedCount: number;
+  assignee?: string;
+}
+
+/** What the lifecycle needs of the account's plan. */
+export interface TicketPlan {
+  /** The plan's severity scale, in its order. */
+  severities: readonly string[];
+  defaultSeverity: string;
+  sla: SlaPolicy;
+}
+
+export interface TicketContext {
+  plan: TicketPlan;
+  /** The catalog's calendars by id (at least those the plan's SLA names). */
+  calendars: Calendars;
+}
+
+export interface OpenTicket {
+  type: 'open';
+  id: string;
+  reference: string;
+  accountId: string;
+  subject: string;
+  /** Default: the plan's default severity. */
+  severity?: string;
+  /** Default: 'request'. */
+  kind?: TicketKind;
+  /** Clocks start at max(now, startAt): a deferred ticket (e.g. past a daily credit cap). */
+  startAt?: Date;
+  slaExempt?: boolean;
+  assignee?: string;
+}
+
+export type TicketCommand =
+  /** The agent confirms severity and kind, changing them if needed. */
+  | { type: 'triage'; severity?: string; kind?: TicketKind }
+  | {
+      type: 'reply';
+      author: 'agent' | 'customer' | 'system';
+      visibility: 'public' | 'internal';
+      /** Auto-replies and other machine-sent mail never count as a response. */
+      automatic: boolean;
+    }
+  | { type: 'setStatus'; status: TicketStatus }
+  | { type: 'reopen' }
+  | { type: 'assign'; assignee: string | null }
+  /** An SLA timer fired; acts only if the clock says the event is due at `now`. */
+  | { type: 'timerFired'; metric: SlaMetric; event: 'warning' | 'breach'; dueAt: string };
+
+export type TicketEvent =
+  | SlaClockEvent
+  | {
+      type: 'ticketOpened';
+      severity: string;
+      kind: TicketKind;
+      slaExempt: boolean;
+      clocksStartAt: string;
+    }
+  | { type: 'acknowledged'; at: string; severity: string; kind: TicketKind }
+  | { type: 'severityChanged'; at: string; from: string; to: string }
+  /** A request reclassified as an incident (or back): entitlements may reverse or take a consumption. */
+  | { type: 'kindChanged'; at: string; from: TicketKind; to: TicketKind; severity: string }
+  | { type: 'statusChanged'; at: string; from: TicketStatus; to: TicketStatus }
+  /** `reopenedCount` > 0 means this ticket was resolved before: consume on resolution only once. */
+  | { type: 'resolved'; at: string; severity: string; kind: TicketKind; reopenedCount: number }
+  | { type: 'reopened'; at: string; by: 'agent' | 'customer'; reopenedCount: number }
+  | { type: 'assigned'; at: string; from?: string; to?: string }
+  /** A customer wrote on a closed ticket or after the reopen window: open a new ticket linked to this one. */
+  | {
+      type: 'newTicketRequired';
+      at: string;
+      reason: 'closed' | 'reopenWindowPassed';
+      relatedTicketId: string;
+      relatedReference: string;
+    };
+
+export interface TicketResult {
+  ticket: Ticket;
+  events: TicketEvent[];
+  /** False when nothing changed: the ticket is returned as it was and need not be saved. */
+  changed: boolean;
+}
+
+const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'acknowledged', 'in_progress', 'waiting_on_customer'];
+
+const iso = (d: Date) => d.toISOString();
+
+function assertValidDate(value: Date, field: string): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw ValidationError.field(field, 'must be a valid instant');
+  }
+}
+
+function assertSeverity(plan: TicketPlan, severity: string): void {
+  if (!plan.severities.includes(severity)) {
+    throw ValidationError.field(
+      'severity',
+      `unknown severity "${severity}"; this plan's scale is ${plan.severities.join(', ')}`,
+    );
+  }
+}
+
+function assertKind(kind: string): asserts kind is TicketKind {
+  if (!(TICKET_KINDS as readonly string[]).includes(kind)) {
+    throw ValidationError.field('kind', `must be one of ${TICKET_KINDS.join(', ')}`);
+  }
+}
+
+const pausesIn = (plan: TicketPlan, status: TicketStatus) =>
+  (plan.sla.pauseWhile as readonly string[]).includes(status);
+
+/** A new ticket: status `new`, clocks for every metric the plan sets for its severity. */
+export function openTicket(command: OpenTicket, now: Date, context: TicketContext): TicketResult {
+  assertValidDate(now, 'now');
+  const { plan, calendars } = context;
+  const severity = command.severity ?? plan.defaultSeverity;
+  assertSeverity(plan, severity);
+  const kind = command.kind ?? 'request';
+  assertKind(kind);
+  if (command.startAt !== undefined) assertValidDate(command.startAt, 'startAt');
+  if (command.subject.trim() === '') throw ValidationError.field('subject', 'must not be empty');
+  const slaExempt = command.slaExempt ?? false;
+  const start =
+    command.startAt !== undefined && command.startAt.getTime() > now.getTime() ? command.startAt : now;
+  const ticket: Ticket = {
+    id: command.id,
+    reference: command.reference,
+    accountId: command.accountId,
+    subject: command.subject,
+    severity,
+    kind,
+    status: 'new',
+    version: 1,
+    sla: slaExempt ? {} : startClocks(plan.sla, severity, calendars, start),
+    severityConfirmed: false,
+    slaExempt,
+    clocksStartAt: iso(start),
+    createdAt: iso(now),
+    updatedAt: iso(now),
+    reopenedCount: 0,
+    ...(command.assignee === undefined ? {} : { assignee: command.assignee }),
+  };
+  return {
+    ticket,
+    events: [{ type: 'ticketOpened', severity, kind, slaExempt, clocksStartAt: ticket.clocksStartAt }],
+    changed: true,
+  };
+}
+
+/** Work in progress of one command: the draft ticket and the events so far. */
+interface Draft {
+  ticket: Ticket;
+  events: TicketEvent[];
+  /** Set when the command itself changed nothing (the settled clocks may still have). */
+  noop?: boolean;
+}
+
+function withClocks(draft: Draft, step: ClocksStep): Draft {
+  return { ticket: { ...draft.ticket, sla: step.clocks }, events: [...draft.events, ...step.events] };
+}
+
+function moveTo(draft: Draft, status: TicketStatus, at: string): Draft {
+  const from = draft.ticket.status;
+  if (from === status) return draft;
+  return {
+    ...draft,
+    ticket: { ...draft.ticket, status },
+    events: [...draft.events, { type: 'statusChanged', at, from, to: status }],
+  };
+}
+
+function invalidStatus(ticket: Ticket, message: string): ValidationError {
+  return ValidationError.field('status', `ticket is ${ticket.status}: ${message}`);
+}
+
+/**
+ * Applies `command` at `now`. Every clock first records the warnings and breaches due by `now`, so a
+ * late timer never loses an event; then the command acts. Throws ValidationError (field `status`,
+ * `severity`, `kind`) for an invalid transition or value.
+ */
+export function applyTicketCommand(
+  ticket: Ticket,
+  command: TicketCommand,
+  now: Date,
+  context: TicketContext,
+): TicketResult {
+  assertValidDate(now, 'now');
+  const settled = withClocks({ ticket, events: [] }, settleClocks(ticket.sla, now));
+  const draft = decide(settled, command, now, context);
+  if (draft.noop && draft.events.length === 0) return { ticket, events: [], changed: false };
+  return {
+    ticket: { ...draft.ticket, version: ticket.version + 1, updatedAt: iso(now) },
+    events: draft.events,
+    changed: true,
+  };
+}
+
+function decide(draft: Draft, command: TicketCommand, now: Date, context: TicketContext): Draft {
+  switch (command.type) {
+    case 'triage':
+      return triage(draft, command, now, context);
+    case 'reply':
+      return reply(draft, command, now, context);
+    case 'setStatus':
+      return setStatus(draft, command.status, now, context);
+    case 'reopen':
+      return reopen(draft, 'agent', now, context);
+    case 'assign':
+      return assign(draft, command.assignee ?? undefined, now);
+    case 'timerFired':
+      // The settled clocks already hold whatever was due; a stale or early firing finds nothing.
+      return { ...draft, noop: true };
+  }
+}
+
+function triage(
+  draft: Draft,
+  command: { severity?: string; kind?: TicketKind },
+  now: Date,
+  { plan, calendars }: TicketContext,
+): Draft {
+  const before = draft.ticket;
+  if (before.status === 'closed') throw invalidStatus(before, 'a closed ticket cannot be triaged');
+  const severity = command.severity ?? before.severity;
+  const kind = command.kind ?? before.kind;
+  assertSeverity(plan, severity);
+  assertKind(kind);
+  if (before.severityConfirmed && severity === before.severity && kind === before.kind) {
+    return { ...draft, noop: true };
+  }
+  const at = iso(now);
+  let next = draft;
+  if (!before.severityConfirmed) {
+    // Acknowledge is measured against the severity the ticket had until the agent confirmed it.
+    next = withClocks(
+      next,
+      meetClocks(next.ticket.sla, calendars, now, (m) => m === 'acknowledge'),
+    );
+    next = {
+      ticket: { ...next.ticket, severityConfirmed: true, acknowledgedAt: at },
+      events: [...next.events, { type: 'acknowledged', at, severity, kind }],
+    };
+  }
+  if (severity !== before.severity) {
+    // Met clocks keep their record; a resolved ticket has no clock left to move.
+    const moves = !before.slaExempt && OPEN_STATUSES.includes(before.status);
+    const step = moves
+      ? retargetClocks(
+          next.ticket.sla,
+          plan.sla,
+          severity,
+          calendars,
+          now,
+          laterOf(now, new Date(before.clocksStartAt)),
+          pausesIn(plan, before.status),
+        )
+      : { clocks: next.ticket.sla, events: [] };
+    next = withClocks(next, step);
+    next = {
+      ticket: { ...next.ticket, severity },
+      events: [...next.events, { type: 'severityChanged', at, from: before.severity, to: severity }],
+    };
+  }
+  if (kind !== before.kind) {
+    next = {
+      ticket: { ...next.ticket, kind },
+      events: [...next.events, { type: 'kindChanged', at, from: before.kind, to: kind, severity }],
+    };
+  }
+  if (before.status === 'new') {
+    next = moveTo(next, next.ticket.firstResponseAt === undefined ? 'acknowledged' : 'in_progress', at);
+  }
+  return next;
+}
+
+function reply(
+  draft: Draft,
+  command: { author: 'agent' | 'customer' | 'system'; visibility: 'public' | 'internal'; automatic: boolean },
+  now: Date,
+  context: TicketContext,
+): Draft {
+  const ticket = draft.ticket;
+  const at = iso(now);
+  if (command.author === 'customer') {
+    if (ticket.status === 'waiting_on_customer') {
+      return leaveWaiting(draft, ticket.severityConfirmed ? 'in_progress' : 'new', now, context);
+    }
+    if (ticket.status === 'resolved') {
+      const resolvedAt = Date.parse(ticket.resolvedAt ?? ticket.updatedAt);
+      if (now.getTime() - resolvedAt <= reopenWindowMs(context.plan.sla)) {
+        return reopen(draft, 'customer', now, context);
+      }
+      return newTicketRequired(draft, 'reopenWindowPassed', at);
+    }
+    if (ticket.status === 'closed') return newTicketRequired(draft, 'closed', at);
+    return draft;
+  }
+  const answers = command.author === 'agent' && command.visibility === 'public' && !command.automatic;
+  if (!answers) return draft;
+  let next = draft;
+  if (ticket.firstResponseAt === undefined) {
+    next = withClocks(
+      next,
+      meetClocks(ticket.sla, context.calendars, now, (m) => m === 'firstResponse'),
+    );
+    next = { ...next, ticket: { ...next.ticket, firstResponseAt: at } };
+  }
+  return ticket.status === 'acknowledged' ? moveTo(next, 'in_progress', at) : next;
+}
+
+function newTicketRequired(draft: Draft, reason: 'closed' | 'reopenWindowPassed', at: string): Draft {
+  // The ticket itself does not change: the message belongs to the new, linked ticket.
+  return {
+    ...draft,
+    noop: true,
+    events: [
+      ...draft.events,
+      {
+        type: 'newTicketRequired',
+        at,
+        reason,
+        relatedTicketId: draft.ticket.id,
+        relatedReference: draft.ticket.reference,
+      },
+    ],
+  };
+}
+
+function leaveWaiting(draft: Draft, status: TicketStatus, now: Date, context: TicketContext): Draft {
+  const resumed = withClocks(draft, resumeClocks(draft.ticket.sla, context.calendars, now));
+  return moveTo(resumed, status, iso(now));
+}
+
+function setStatus(draft: Draft, status: TicketStatus, now: Date, context: TicketContext): Draft {
+  const ticket = draft.ticket;
+  const at = iso(now);
+  if (!(TICKET_STATUSES as readonly string[]).includes(status)) {
+    throw ValidationError.field('status', `must be one of ${TICKET_STATUSES.join(', ')}`);
+  }
+  if (status === ticket.status) return { ...draft, noop: true };
+  switch (status) {
+    case 'new':
+    case 'acknowledged':
+      throw invalidStatus(ticket, `${status} is set by opening and triage, not directly`);
+    case 'waiting_on_customer': {
+      if (!OPEN_STATUSES.includes(ticket.status)) {
+        throw invalidStatus(ticket, 'reopen it before waiting on the customer');
+      }
+      const next = pausesIn(context.plan, status)
+        ? withClocks(draft, pauseClocks(ticket.sla, context.calendars, now))
+        : draft;
+      return moveTo(next, status, at);
+    }
+    case 'in_progress':
+      if (ticket.status === 'resolved') throw invalidStatus(ticket, 'use reopen to work on it again');
+      if (ticket.status === 'closed') throw invalidStatus(ticket, 'a closed ticket is final; open a new one');
+      return ticket.status === 'waiting_on_customer'
+        ? leaveWaiting(draft, status, now, context)
+        : moveTo(draft, status, at);
+    case 'resolved': {
+      if (ticket.status === 'closed') throw invalidStatus(ticket, 'a closed ticket cannot be resolved');
+      const met = withClocks(draft, meetClocks(ticket.sla, context.calendars, now));
+      const next = moveTo({ ...met, ticket: { ...met.ticket, resolvedAt: at } }, status, at);
+      return {
+        ...next,
+        events: [
+          ...next.events,
+          {
+            type: 'resolved',
+            at,
+            severity: ticket.severity,
+            kind: ticket.kind,
+            reopenedCount: ticket.reopenedCount,
+          },
+        ],
+      };
+    }
+    case 'closed': {
+      if (ticket.status !== 'resolved') throw invalidStatus(ticket, 'only a resolved ticket can be closed');
+      return moveTo({ ...draft, ticket: { ...ticket, closedAt: at } }, status, at);
+    }
+  }
+}
+
+function reopen(draft: Draft, by: 'agent' | 'customer', now: Date, context: TicketContext): Draft {
+  const ticket = draft.ticket;
+  if (ticket.status === 'closed') throw invalidStatus(ticket, 'a closed ticket is final; open a new one');
+  if (ticket.status !== 'resolved') throw invalidStatus(ticket, 'only a resolved ticket can be reopened');
+  const at = iso(now);
+  const resolution = ticket.sla.resolution;
+  let next = draft;
+  if (resolution) {
+    const step = reopenClock(resolution, context.calendars, now);
+    next = {
+      ticket: { ...next.ticket, sla: { ...next.ticket.sla, resolution: step.clock } },
+      events: [...next.events, ...step.events],
+    };
+  }
+  const { resolvedAt: _resolvedAt, ...reopened } = next.ticket;
+  const reopenedCount = ticket.reopenedCount + 1;
+  next = moveTo({ ...next, ticket: { ...reopened, reopenedCount } }, 'in_progress', at);
+  return { ...next, events: [...next.events, { type: 'reopened', at, by, reopenedCount }] };
+}
+
+function assign(draft: Draft, assignee: string | undefined, now: Date): Draft {
+  const { assignee: from, ...rest } = draft.ticket;
+  if (from === assignee) return { ...draft, noop: true };
+  return {
+    ticket: assignee === undefined ? rest : { ...rest, assignee },
+    events: [
+      ...draft.events,
+      {
+        type: 'assigned',
+        at: iso(now),
+        ...(from === undefined ? {} : { from }),
+        ...(assignee === undefined ? {} : { to: assignee }),
+      },
+    ],
+  };
+}
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
+/** The warning and breach timers the ticket should have scheduled now, earliest first. */
+export function pendingTimers(ticket: Ticket): PendingTimer[] {
+  return clocksTimers(ticket.sla);
+}
+
+/** The earliest pending SLA deadline (for a due-time index), if any. */
+export function nextDueAt(ticket: Ticket): string | undefined {
+  return pendingTimers(ticket)[0]?.at;
+}
+
+/** The SLA clocks as the API shows them at `now`. */
+export function slaView(
+  ticket: Ticket,
+  now: Date,
+  calendars: Calendars,
+): Partial<Record<SlaMetric, SlaClockView>> {
+  return clocksView(ticket.sla, calendars, now);
+}
