@@ -1,0 +1,176 @@
+// Billing of logged time: each time entry is rounded up to the plan's increment (001: 15 minutes),
+// a conversation deducts at least its minimum (002: 15 minutes), exempt kinds are free (002:
+// incidents), minutes come from the hour pool first (001: 3 included hours; 002, 003: annual
+// hours) and the rest is billed at the contract's tier rate for the severity, given away, or
+// refused (003) as the pool says. Money is integer minor units: minutes x hourly rate / 60,
+// rounded half up (exact for every seed rate at 15-minute steps: $150/h is $37.50 per 15 min).
+import { durationToMinutes } from './duration.ts';
+import { type Metering, type PoolUsage, remainingUnits, type TicketRef, usageOn } from './entitlements.ts';
+import { RejectedError } from './errors.ts';
+import { type LedgerEntry, ledgerEntry, ledgerEntryId } from './ledger.ts';
+import { prorate } from './money.ts';
+import { localDateOf } from './period.ts';
+import { hourPoolOf, rateTierFor } from './plan.ts';
+
+export interface TimeEntry {
+  /** Id of the time entry; ledger ids derive from it, so a retried entry is written once. */
+  id: string;
+  /** Minutes of work logged, a whole number above zero. */
+  minutes: number;
+  at: Date;
+  /** The conversation (chat, call) the work belongs to; the minimum applies per conversation. */
+  conversationId?: string;
+  /** Minutes already deducted in that conversation by earlier entries (0 opens it). */
+  priorConversationMinutes?: number;
+}
+
+export interface BilledTime {
+  decision: 'exempt' | 'notBilled' | 'billed';
+  /** Minutes counted after rounding and the conversation minimum. */
+  minutes: number;
+  /** Of those, minutes drawn from the hour pool. */
+  fromPool: number;
+  entries: LedgerEntry[];
+  usage: PoolUsage[];
+  reason: string;
+}
+
+/** Minutes counted for an entry: rounded up to the increment, at least what completes the conversation minimum. */
+export function countedMinutes(
+  minutes: number,
+  increment: number,
+  minimumPerConversation = 0,
+  priorConversationMinutes = 0,
+): number {
+  const rounded = Math.ceil(minutes / increment) * increment;
+  return Math.max(rounded, minimumPerConversation - priorConversationMinutes);
+}
+
+export function billTime(
+  m: Metering,
+  usages: readonly PoolUsage[],
+  ticket: TicketRef,
+  entry: TimeEntry,
+): BilledTime {
+  if (!Number.isInteger(entry.minutes) || entry.minutes <= 0) {
+    throw new RangeError(`a time entry needs whole minutes above zero, got ${entry.minutes}`);
+  }
+  const tb = m.plan.timeBilling;
+  if (!tb) {
+    return {
+      decision: 'notBilled',
+      minutes: 0,
+      fromPool: 0,
+      entries: [],
+      usage: [],
+      reason: 'the plan does not bill time',
+    };
+  }
+  if (tb.exemptKinds.includes(ticket.kind)) {
+    return {
+      decision: 'exempt',
+      minutes: 0,
+      fromPool: 0,
+      entries: [],
+      usage: [],
+      reason: `time on ${ticket.kind}s is not counted`,
+    };
+  }
+  const minimum = tb.minimumPerConversation === undefined ? 0 : durationToMinutes(tb.minimumPerConversation);
+  const minutes = countedMinutes(
+    entry.minutes,
+    durationToMinutes(tb.increment),
+    minimum,
+    entry.priorConversationMinutes ?? 0,
+  );
+  const entries: LedgerEntry[] = [];
+  const usage: PoolUsage[] = [];
+  const base = { accountId: m.accountId, at: entry.at, ticketId: ticket.id, currency: m.currency };
+
+  const pool = hourPoolOf(m.plan);
+  let rest = minutes;
+  let fromPool = 0;
+  let pastAllowance = false;
+  if (pool && !pool.exemptKinds.includes(ticket.kind)) {
+    const stored = usages.find((u) => u.poolId === pool.id);
+    const counter = usageOn(m, pool, stored, localDateOf(entry.at, m.billingTimeZone));
+    const left = remainingUnits(pool, counter);
+    // 003: with nothing left the work is refused; an entry that overruns what is left was agreed
+    // while hours remained, so its overrun is recorded (free of charge) rather than refused.
+    if (left === 0 && pool.overage.action === 'reject') throw new RejectedError(pool.overage.reason);
+    fromPool = Math.min(minutes, left);
+    rest = minutes - fromPool;
+    pastAllowance = rest > 0;
+    if (fromPool > 0) {
+      usage.push({ ...counter, used: counter.used + fromPool });
+      entries.push(
+        ledgerEntry(
+          {
+            ...base,
+            id: ledgerEntryId('time_consumed', ticket.id, entry.id),
+            poolId: pool.id,
+            periodStart: counter.periodStart,
+            kind: 'time_consumed',
+            quantity: fromPool,
+            unit: 'minute',
+            amount: 0,
+            reason: `${fromPool} min from ${pool.id} (${remainingUnits(pool, counter) - fromPool} min left in the period from ${counter.periodStart})`,
+          },
+          m.billingTimeZone,
+        ),
+      );
+    }
+  }
+  if (rest > 0) {
+    const { rate, why } = rateFor(m, ticket, pastAllowance);
+    entries.push(
+      ledgerEntry(
+        {
+          ...base,
+          id: ledgerEntryId('time_billed', ticket.id, entry.id),
+          poolId: pastAllowance ? pool?.id : undefined,
+          kind: 'time_billed',
+          quantity: rest,
+          unit: 'minute',
+          hourlyRate: rate,
+          amount: prorate(rate, rest, 60),
+          reason: `${rest} min (${entry.minutes} logged) ${why}`,
+        },
+        m.billingTimeZone,
+      ),
+    );
+  }
+  return {
+    decision: 'billed',
+    minutes,
+    fromPool,
+    entries,
+    usage,
+    reason: `${entry.minutes} min logged, ${minutes} counted, ${fromPool} from the pool`,
+  };
+}
+
+/** Hourly rate in minor units for minutes beyond the pool (or with no pool), and why. */
+function rateFor(m: Metering, ticket: TicketRef, pastAllowance: boolean): { rate: number; why: string } {
+  const pool = hourPoolOf(m.plan);
+  const tierRate = (): { rate: number; why: string } => {
+    const tier = rateTierFor(m.plan, m.contract?.tier);
+    const price =
+      tier && Object.hasOwn(tier.perHour, ticket.severity) ? tier.perHour[ticket.severity] : undefined;
+    if (!tier || !price) {
+      throw new RangeError(
+        `plan ${m.plan.id} has no hourly rate for severity ${ticket.severity} on tier ${m.contract?.tier ?? '(default)'}`,
+      );
+    }
+    return { rate: price.amount, why: `at the ${tier.id} rate for ${ticket.severity}` };
+  };
+  if (!pastAllowance || !pool) return tierRate();
+  switch (pool.overage.action) {
+    case 'bill':
+      return { rate: pool.overage.price.amount, why: `past the ${pool.id} allowance, at the overage rate` };
+    case 'billAtRates':
+      return tierRate();
+    default:
+      return { rate: 0, why: `past the ${pool.id} allowance, not charged` };
+  }
+}
