@@ -35,6 +35,7 @@ interface CompiledCalendar {
   chunks: Map<number, Chunk>;
 }
 
+// Keyed by the calendar object: calendars are values, so one changed after its first use is not seen.
 const compiled = new WeakMap<Calendar, CompiledCalendar>();
 
 /** The earliest instant t >= start such that the business time in [start, t) equals durationMs. */
@@ -132,6 +133,7 @@ function compile(calendar: Calendar): CompiledCalendar {
   if (cal) return cal;
   // Validated here too: a calendar read from storage may bypass the API's parsing.
   const valid = parseCalendar(calendar);
+  // holidayRegions are ignored here: they were expanded into `holidays` when the calendar was saved.
   const minutes = (windows: [string, string][] = []) =>
     windows.flatMap(([s, e]) => [minutesOf(s), minutesOf(e)]);
   cal = {
