@@ -1,0 +1,87 @@
+// The HTTP side of every API handler: a middy pipeline that turns the handler's result into an
+// API Gateway (payload 2.0) response and any error into RFC 9457 problem+json, mapped once here.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DeskError, ValidationError } from '../domain/errors.ts';
+import { log } from '../shared/log.ts';
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** RFC 9457 problem details for an error; unexpected errors hide their message. */
+export function problem(error: unknown, instance?: string): HttpResponse {
+  if (error instanceof DeskError) {
+    const body: Record<string, unknown> = {
+      type: `https://support-desk.dev/problems/${error.code}`,
+      title: error.code.replaceAll('_', ' '),
+      status: error.status,
+      detail: error.message,
+      instance,
+    };
+    if (error instanceof ValidationError) body.errors = error.issues;
+    return { ...json(error.status, body), headers: { 'content-type': 'application/problem+json' } };
+  }
+  return {
+    ...json(500, {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side; the request id identifies it in our logs.',
+      instance,
+    }),
+    headers: { 'content-type': 'application/problem+json' },
+  };
+}
+
+type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export function httpHandler(name: string, handler: Handler) {
+  return middy<HttpEvent, HttpResponse>().handler(async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const started = performance.now();
+    try {
+      const result = await handler(event, context);
+      const response =
+        result.body === undefined
+          ? { statusCode: result.status, headers: result.headers ?? {} }
+          : json(result.status, result.body, result.headers);
+      log('info', 'request', {
+        handler: name,
+        requestId,
+        status: result.status,
+        ms: Math.round(performance.now() - started),
+      });
+      return response;
+    } catch (error) {
+      const response = problem(error, requestId);
+      const fields = {
+        handler: name,
+        requestId,
+        status: response.statusCode,
+        ms: Math.round(performance.now() - started),
+      };
+      if (error instanceof DeskError) log('info', 'request refused', { ...fields, code: error.code });
+      else
+        log('error', 'request failed', {
+          ...fields,
+          error: error instanceof Error ? error.name : 'unknown',
+          stack: error instanceof Error ? error.stack : undefined,
+        });
+      return response;
+    }
+  });
+}

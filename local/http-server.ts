@@ -1,0 +1,157 @@
+// The local stand-in for API Gateway: turns each HTTP request into the same payload-2.0 event the
+// Lambda handlers receive in AWS, routes it by the same route keys, and writes the response back.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { problem } from '../functions/api/http.ts';
+import { ValidationError } from '../functions/domain/errors.ts';
+
+export type LambdaHttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Route {
+  /** API Gateway route key, e.g. `GET /v1/tickets/{id}`. */
+  routeKey: string;
+  handler: LambdaHttpHandler;
+}
+
+/** API Gateway HTTP APIs accept up to 10 MB; the product documents a 1 MB request body limit. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+interface CompiledRoute extends Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const [method, path] = route.routeKey.split(' ') as [string, string];
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, method, pattern: new RegExp(`^${source}$`), names };
+}
+
+function lambdaContext(requestId: string, name: string): Context {
+  return {
+    awsRequestId: requestId,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '512',
+    logGroupName: `/local/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw ValidationError.field('body', `is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(
+    result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''),
+  );
+}
+
+export function createHttpServer(routes: Route[]): Server {
+  const compiled = routes.map(compile);
+  return createServer(async (request, response) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+      const candidates = compiled.filter((route) => route.pattern.test(url.pathname));
+      if (candidates.length === 0) {
+        return send(response, {
+          statusCode: 404,
+          headers: { 'content-type': 'application/problem+json' },
+          body: JSON.stringify({
+            type: 'about:blank',
+            title: 'Not Found',
+            status: 404,
+            detail: `no route for ${url.pathname}`,
+          }),
+        });
+      }
+      const route = candidates.find((candidate) => candidate.method === method);
+      if (!route) {
+        return send(response, {
+          statusCode: 405,
+          headers: {
+            'content-type': 'application/problem+json',
+            allow: candidates.map((c) => c.method).join(', '),
+          },
+          body: JSON.stringify({ type: 'about:blank', title: 'Method Not Allowed', status: 405 }),
+        });
+      }
+      const match = route.pattern.exec(url.pathname)!;
+      const pathParameters = Object.fromEntries(
+        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      );
+      const body = await readBody(request);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const queryStringParameters = url.search ? Object.fromEntries(url.searchParams) : undefined;
+      const now = new Date();
+      const event: APIGatewayProxyEventV2 = {
+        version: '2.0',
+        routeKey: route.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters,
+        pathParameters: route.names.length ? pathParameters : undefined,
+        body: body.length ? body.toString('utf8') : undefined,
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method,
+            path: url.pathname,
+            protocol: `HTTP/${request.httpVersion}`,
+            sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
+          requestId,
+          routeKey: route.routeKey,
+          stage: '$default',
+          time: now.toUTCString(),
+          timeEpoch: now.getTime(),
+        },
+      };
+      send(response, await route.handler(event, lambdaContext(requestId, route.routeKey)));
+    } catch (error) {
+      send(response, problem(error, requestId));
+    }
+  });
+}

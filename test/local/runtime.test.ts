@@ -1,0 +1,92 @@
+// `npm start` as a user runs it: a real process, real HTTP, SIGTERM, and a restart on the same data.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, expect, test } from 'vitest';
+import { createStoreContext } from '../../functions/store/context.ts';
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'support-desk-runtime-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function startRuntime(
+  port: number,
+  dynamoDbPort: number,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['local/main.ts'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DYNAMODB_PORT: String(dynamoDbPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 40_000;
+  while (!output.includes('Support desk running')) {
+    if (child.exitCode !== null) throw new Error(`runtime exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`runtime not ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+test('npm start serves /v1/health, stops on SIGTERM, and keeps data across a restart', async () => {
+  const [port, dynamoDbPort] = [await freePort(), await freePort()];
+  const first = await startRuntime(port, dynamoDbPort);
+  const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ok', table: 'ok' });
+  expect(first.output()).toContain('(created)');
+
+  const store = createStoreContext('support-desk', {
+    endpoint: `http://127.0.0.1:${dynamoDbPort}`,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await store.doc.send(
+    new PutCommand({ TableName: 'support-desk', Item: { PK: 'PROBE', SK: 'PROBE', value: 42 } }),
+  );
+  expect(await stop(first.child)).toBe(0);
+
+  const second = await startRuntime(port, dynamoDbPort);
+  expect(second.output()).toContain('(existed)');
+  const item = await store.doc.send(
+    new GetCommand({ TableName: 'support-desk', Key: { PK: 'PROBE', SK: 'PROBE' } }),
+  );
+  expect(item.Item?.value).toBe(42);
+  const unknown = await fetch(`http://127.0.0.1:${port}/v1/nothing-here`);
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+  expect(await stop(second.child)).toBe(0);
+  store.doc.destroy();
+}, 120_000);
+
+test('a port already in use gives a clear message and exit code 1', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', () => resolve()));
+  const child = spawn(process.execPath, ['local/main.ts'], {
+    env: { ...process.env, DATA_DIR: join(dataDir, 'other'), PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  blocker.close();
+  expect(code).toBe(1);
+  expect(output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+}, 60_000);
