@@ -6,7 +6,10 @@ import { parseWith } from '../functions/domain/validation.ts';
 export const deploymentSettingsSchema = z.strictObject({
   stage: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{1,20}$/, 'lowercase letters, digits and dashes, 2-21 characters, starting with a letter'),
+    .regex(
+      /^[a-z][a-z0-9-]{1,20}$/,
+      'lowercase letters, digits and dashes, 2-21 characters, starting with a letter',
+    ),
 });
 
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema> & { production: boolean };
