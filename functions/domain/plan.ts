@@ -6,11 +6,11 @@ import { durationSchema, durationToMs, fixedDurationProblem } from './duration.t
 import type { FieldIssue } from './errors.ts';
 import { moneySchema } from './money.ts';
 import { slaPolicyIssues, slaPolicySchema } from './sla-policy.ts';
+import { TICKET_KINDS, type TicketKind } from './ticket.ts';
 
-export const TICKET_KINDS = ['incident', 'request'] as const;
 /** 002: incidents are not deducted from support hours; requests are. */
 export const ticketKindSchema = z.enum(TICKET_KINDS);
-export type TicketKind = z.infer<typeof ticketKindSchema>;
+export type { TicketKind };
 
 /** Ids in a catalog: short, URL- and key-safe (they end up in DynamoDB keys and API paths). */
 export const idSchema = z
