@@ -259,7 +259,9 @@ export function applyTicketCommand(
   assertValidDate(now, 'now');
   const settled = withClocks({ ticket, events: [] }, settleClocks(ticket.sla, now));
   const draft = decide(settled, command, now, context);
-  if (draft.noop && draft.events.length === 0) return { ticket, events: [], changed: false };
+  // A command that changed nothing leaves the ticket as it was, unless settling the clocks recorded
+  // something; its own events (e.g. newTicketRequired) still go out.
+  if (draft.noop && settled.events.length === 0) return { ticket, events: draft.events, changed: false };
   return {
     ticket: { ...draft.ticket, version: ticket.version + 1, updatedAt: iso(now) },
     events: draft.events,
