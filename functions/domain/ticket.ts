@@ -123,6 +123,7 @@ export type TicketEvent =
   | SlaClockEvent
   | {
       type: 'ticketOpened';
+      at: string;
       severity: string;
       kind: TicketKind;
       slaExempt: boolean;
@@ -214,7 +215,16 @@ export function openTicket(command: OpenTicket, now: Date, context: TicketContex
   };
   return {
     ticket,
-    events: [{ type: 'ticketOpened', severity, kind, slaExempt, clocksStartAt: ticket.clocksStartAt }],
+    events: [
+      {
+        type: 'ticketOpened',
+        at: ticket.createdAt,
+        severity,
+        kind,
+        slaExempt,
+        clocksStartAt: ticket.clocksStartAt,
+      },
+    ],
     changed: true,
   };
 }

@@ -77,6 +77,7 @@ describe('open', () => {
     expect(result.events).toEqual([
       {
         type: 'ticketOpened',
+        at: '2026-10-23T15:00:00.000Z',
         severity: 'P3',
         kind: 'request',
         slaExempt: false,
