@@ -137,6 +137,13 @@ function carryOver(pool: Pool, remaining: number): number {
   return Math.min(max, remaining);
 }
 
+/** `usages` with the counters of `updates` written over them (what the store does with `Metered.usage`). */
+export function withUsage(usages: readonly PoolUsage[], updates: readonly PoolUsage[]): PoolUsage[] {
+  const byPool = new Map(usages.map((u) => [u.poolId, u]));
+  for (const u of updates) byPool.set(u.poolId, u);
+  return [...byPool.values()];
+}
+
 function counterOf(usages: readonly PoolUsage[], pool: Pool): PoolUsage | undefined {
   return usages.find((u) => u.poolId === pool.id);
 }
