@@ -1,0 +1,80 @@
+// Seed 003 (SuiteCRM by SalesAgility, in Spanish): one test per clause of the policy, quoting it.
+import { describe, expect, it } from 'vitest';
+import { withUsage } from '../functions/domain/entitlements.ts';
+import { RejectedError } from '../functions/domain/errors.ts';
+import { billTime } from '../functions/domain/time-billing.ts';
+import { contractOn, Desk, loadExample, openOn, planOf } from './seed-helpers.ts';
+
+const catalog = loadExample('suitecrm');
+const request = { id: 'T-1', kind: 'request' as const, severity: 'S3' };
+
+describe('SuiteCRM prepaid support hours', () => {
+  const m = contractOn(catalog, 'dedicated-25h', '2026-01-01');
+
+  it('"Max horas de soporte: SalesAgility no tiene la obligación de corregir errores una vez que se hayan consumido las horas máximas de soporte": a new request is refused once the hours are used', () => {
+    const billed = billTime(m, [], request, {
+      id: 'TE-1',
+      minutes: 25 * 60,
+      at: new Date('2026-05-04T10:00:00Z'),
+    });
+    expect(billed.fromPool).toBe(1500);
+    const desk = new Desk(m);
+    desk.usage = withUsage([], billed.usage);
+    expect(() => desk.admit('2026-05-05T10:00:00Z')).toThrow(RejectedError);
+    expect(() => desk.admit('2026-05-05T10:00:00Z', 'incident', 'S1')).toThrow(
+      /no obligation to correct errors once the maximum support hours are consumed/,
+    );
+  });
+
+  it('with hours left, requests are accepted; more work after they run out is refused', () => {
+    const desk = new Desk(m);
+    desk.usage = [{ poolId: 'prepaid-hours', periodStart: '2026-01-01', used: 1500 - 15, carriedIn: 0 }];
+    expect(desk.admit('2026-05-05T10:00:00Z').decision).toBe('accept');
+    // The last 15 minutes cover a 30-minute entry in part; the overrun is recorded free of charge.
+    const last = billTime(m, desk.usage, request, {
+      id: 'TE-2',
+      minutes: 30,
+      at: new Date('2026-05-05T11:00:00Z'),
+    });
+    expect(last.entries).toEqual([
+      expect.objectContaining({ kind: 'time_consumed', quantity: 15 }),
+      expect.objectContaining({ kind: 'time_billed', quantity: 15, amount: 0 }),
+    ]);
+    const empty = withUsage(desk.usage, last.usage);
+    expect(() =>
+      billTime(m, empty, request, { id: 'TE-3', minutes: 15, at: new Date('2026-05-05T12:00:00Z') }),
+    ).toThrow(RejectedError);
+  });
+
+  it('"solo se le factura por la cantidad de horas de soporte que desea reservar en un período de 12 meses": hours renew with the contract year', () => {
+    const desk = new Desk(m);
+    desk.usage = [{ poolId: 'prepaid-hours', periodStart: '2026-01-01', used: 1500, carriedIn: 0 }];
+    expect(desk.admit('2027-01-04T10:00:00Z').decision).toBe('accept');
+  });
+
+  it('"Su contrato es por un período de 12 meses ... se renovará automáticamente al final de los 12 meses"', () => {
+    for (const plan of catalog.plans) expect(plan.term).toEqual({ months: 12, autoRenew: true });
+  });
+});
+
+describe('SuiteCRM response time on London banking days', () => {
+  it('"Tiempo de respuesta: asignar un número de referencia, confirmar el nivel de Error y acusar recibo" is the acknowledge metric, per severity', () => {
+    const plan = planOf(catalog, 'dedicated-50h');
+    expect(Object.keys(plan.sla.targets)).toEqual(['S1', 'S2', 'S3', 'S4']);
+    for (const targets of Object.values(plan.sla.targets))
+      expect(Object.keys(targets)).toEqual(['acknowledge']);
+  });
+
+  it('"Día laboral: un día (que no sea sábado ni domingo) cuando los bancos de compensación están abiertos en Londres"', () => {
+    // Thursday 2026-12-24 17:00 London: 30 minutes that day; Christmas, the weekend and the Boxing Day
+    // substitute (Monday 28th) are skipped; 30 minutes on Tuesday 29th.
+    const ticket = openOn(catalog, 'dedicated-50h', '2026-12-24T17:00:00Z', { severity: 'S1' });
+    expect(ticket.sla.acknowledge?.dueAt).toBe('2026-12-29T09:30:00.000Z');
+  });
+
+  it('Severity 4 ("preguntas generales de uso") is acknowledged within 16 business hours', () => {
+    // Monday 2026-03-09 09:00 London: 8.5h Monday, 7.5h Tuesday.
+    const ticket = openOn(catalog, 'dedicated-50h', '2026-03-09T09:00:00Z', { severity: 'S4' });
+    expect(ticket.sla.acknowledge?.dueAt).toBe('2026-03-10T16:30:00.000Z');
+  });
+});
