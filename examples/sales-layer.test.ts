@@ -56,7 +56,7 @@ describe('Sales Layer support hours', () => {
         kind: 'reversal',
         quantity: -45,
         reverses: billed.entries[0]?.id,
-        amount: -0,
+        amount: 0,
       }),
     ]);
     expect(result.usage).toEqual([expect.objectContaining({ poolId: 'support-hours', used: 0 })]);
