@@ -46,14 +46,23 @@ export const keys = {
     PK: `ACCOUNT#${accountId}`,
     SK: `CONTACT#${email.toLowerCase()}`,
   }),
-  /** Ledger entries of an account, by month then time. */
-  ledgerEntry: (accountId: string, month: string, at: string, entryId: string): ItemKey => ({
+  /** Current counter of one entitlement pool of an account. */
+  pool: (accountId: string, poolId: string): ItemKey => ({
     PK: `ACCOUNT#${accountId}`,
-    SK: `LEDGER#${month}#${at}#${entryId}`,
+    SK: `POOL#${poolId}`,
+  }),
+  /** Ledger entries of an account live in their own partition, by month then entry id (unique). */
+  ledgerEntry: (accountId: string, month: string, entryId: string): ItemKey => ({
+    PK: `LEDGER#${accountId}`,
+    SK: `${month}#${entryId}`,
   }),
   ledgerMonthPrefix: (accountId: string, month: string) => ({
-    PK: `ACCOUNT#${accountId}`,
-    SKPrefix: `LEDGER#${month}#`,
+    PK: `LEDGER#${accountId}`,
+    SKPrefix: `${month}#`,
+  }),
+  timeEntry: (ticketId: string, at: string, entryId: string): ItemKey => ({
+    PK: `TICKET#${ticketId}`,
+    SK: `TIME#${at}#${entryId}`,
   }),
   idempotency: (scope: string, key: string): ItemKey => ({
     PK: `IDEMPOTENCY#${scope}#${key}`,
@@ -112,12 +121,18 @@ export function ledgerIndexKeys(entry: {
   return { GSI3PK: `LEDGER#${entry.month}`, GSI3SK: `${entry.accountId}#${entry.at}#${entry.id}` };
 }
 
+/** Index attributes of an account: all accounts, oldest first (admin list). */
+export function accountIndexKeys(account: { id: string; createdAt: string }): IndexKeys {
+  return { GSI4PK: 'ACCOUNTS', GSI4SK: `${account.createdAt}#${account.id}` };
+}
+
 export const INDEX_FOR = {
   ticketByReference: 'GSI1',
   contactsByEmail: 'GSI1',
   ticketsByAccountAndStatus: 'GSI2',
   ticketsByAccount: 'GSI3',
   ledgerByMonth: 'GSI3',
+  accounts: 'GSI4',
   ticketsByStatus: 'GSI4',
   openTicketsByDue: 'GSI5',
 } as const;

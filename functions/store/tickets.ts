@@ -1,12 +1,19 @@
 // Ticket persistence: creation with a per-account sequential reference (no gaps, no duplicates,
 // even under concurrency), reads by id and reference, versioned saves and paged lists.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
 import { conditionFailureItem, isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { INDEX_FOR, INDEX_KEY_ATTRIBUTES, keys, ticketIndexKeys } from './keys.ts';
+import {
+  ConcurrentChangeError,
+  commit,
+  putNew,
+  putVersioned,
+  type WriteOp,
+  withRetries,
+} from './transact.ts';
 
 /** What the store needs of a new ticket; the rest of the ticket is stored as given. */
 export interface NewTicket {
@@ -29,9 +36,8 @@ export interface StoredTicket extends NewTicket {
 }
 
 const MAX_CREATE_ATTEMPTS = 100;
-const MAX_BACKOFF_MS = 250;
 
-function toItem(ticket: StoredTicket): Record<string, unknown> {
+export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
   return { ...ticket, ...keys.ticket(ticket.id), ...ticketIndexKeys(ticket), type: 'ticket' };
 }
 
@@ -41,28 +47,63 @@ function fromItem(item: Record<string, unknown>): StoredTicket {
   return rest as StoredTicket;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The writes that create ticket number `expectedSeq + 1` of its account: advance the account's
+ * counter from `expectedSeq` (a conditional write, so two creators can never take one number) and
+ * put the ticket. Labels: `counter`, `ticket`.
+ */
+export function createTicketOps(ctx: StoreContext, ticket: StoredTicket, expectedSeq: number): WriteOp[] {
+  if (ticket.number !== expectedSeq + 1) throw new RangeError('ticket number must follow the counter');
+  return [
+    {
+      label: 'counter',
+      Update: {
+        TableName: ctx.tableName,
+        Key: keys.ticketCounter(ticket.accountId),
+        UpdateExpression: 'SET #seq = :next, #type = :type',
+        ConditionExpression: expectedSeq === 0 ? 'attribute_not_exists(#seq)' : '#seq = :expected',
+        ExpressionAttributeNames: { '#seq': 'seq', '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':next': ticket.number,
+          ':type': 'ticketCounter',
+          ...(expectedSeq === 0 ? {} : { ':expected': expectedSeq }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    putNew(ctx, 'ticket', ticketItem(ticket)),
+  ];
+}
+
+/** The write that saves a changed ticket over version `expectedVersion`. Label: `ticket`. */
+export function saveTicketOp(ctx: StoreContext, ticket: StoredTicket, expectedVersion: number): WriteOp {
+  return putVersioned(ctx, 'ticket', ticketItem(ticket), expectedVersion);
+}
 
 /**
- * Creates a ticket with the account's next reference. One transaction advances the account's
- * counter from the value we believe it holds (a conditional write) and puts the ticket; if another
- * writer got there first, the failed condition returns the counter's current value and we retry.
- * So references are 1..n without gaps or duplicates, and a warm create is one round trip.
+ * Creates a ticket with the account's next reference, `<prefix>-<number>`, without gaps or
+ * duplicates under concurrency. A lost race returns the counter's current value and we retry
+ * from it; the last value seen is remembered per process, so a warm create is one round trip.
  */
 export function createTicket(
   ctx: StoreContext,
   input: { ticket: NewTicket; referencePrefix: string },
 ): Promise<StoredTicket> {
-  // Creations for one account from this process go one at a time: racing ourselves would only
-  // turn into failed transactions. Other processes (containers) still race, and the condition
-  // keeps them right.
-  const accountId = input.ticket.accountId;
+  return serializedPerAccount(ctx, input.ticket.accountId, () => allocateAndPut(ctx, input));
+}
+
+/**
+ * Runs creations for one account from this process one at a time: racing ourselves would only
+ * turn into failed transactions. Other processes (containers) still race; conditions keep them right.
+ */
+export function serializedPerAccount<T>(
+  ctx: StoreContext,
+  accountId: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const previous = ctx.creationQueues.get(accountId) ?? Promise.resolve();
-  const created = previous.then(
-    () => allocateAndPut(ctx, input),
-    () => allocateAndPut(ctx, input),
-  );
-  const settled = created.then(
+  const result = previous.then(work, work);
+  const settled = result.then(
     () => undefined,
     () => undefined,
   );
@@ -70,7 +111,7 @@ export function createTicket(
   void settled.then(() => {
     if (ctx.creationQueues.get(accountId) === settled) ctx.creationQueues.delete(accountId);
   });
-  return created;
+  return result;
 }
 
 async function allocateAndPut(
@@ -78,62 +119,25 @@ async function allocateAndPut(
   input: { ticket: NewTicket; referencePrefix: string },
 ): Promise<StoredTicket> {
   const { ticket, referencePrefix } = input;
-  const counterKey = keys.ticketCounter(ticket.accountId);
   let expected = ctx.referenceHints.get(ticket.accountId) ?? 0;
-  let losses = 0;
-  for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+  return withRetries(async () => {
     const number = expected + 1;
     const stored: StoredTicket = { ...ticket, number, reference: `${referencePrefix}-${number}`, version: 1 };
     try {
-      await ctx.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: ctx.tableName,
-                Key: counterKey,
-                UpdateExpression: 'SET #seq = :next, #type = :type',
-                ConditionExpression: expected === 0 ? 'attribute_not_exists(#seq)' : '#seq = :expected',
-                ExpressionAttributeNames: { '#seq': 'seq', '#type': 'type' },
-                ExpressionAttributeValues: {
-                  ':next': number,
-                  ':type': 'ticketCounter',
-                  ...(expected === 0 ? {} : { ':expected': expected }),
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Put: {
-                TableName: ctx.tableName,
-                Item: toItem(stored),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
-      ctx.referenceHints.set(ticket.accountId, number);
-      return stored;
+      await commit(ctx, createTicketOps(ctx, stored, expected));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [counter, put] = error.CancellationReasons ?? [];
-      if (put?.Code === 'ConditionalCheckFailed')
-        throw new ConflictError(`ticket ${ticket.id} already exists`);
-      if (counter?.Code === 'ConditionalCheckFailed') {
+      if (error instanceof ConcurrentChangeError) {
+        if (error.lost('ticket')) throw new ConflictError(`ticket ${ticket.id} already exists`);
+        const counter = error.failed.find((f) => f.label === 'counter');
         // Someone else took `number`: continue from the counter's actual value.
-        const current = conditionFailureItem(counter.Item);
-        expected = typeof current?.seq === 'number' ? current.seq : 0;
+        if (counter) expected = typeof counter.current?.seq === 'number' ? counter.current.seq : 0;
         ctx.referenceHints.set(ticket.accountId, expected);
       }
-      // Lost to another writer (or TransactionConflict: one holds the counter right now). Every
-      // loser learned the same new value, so spread the retries (full jitter, growing) or they
-      // would collide again in lockstep.
-      losses++;
-      if (losses > 1) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** Math.min(losses, 8)));
+      throw error;
     }
-  }
-  throw new ConflictError(`could not allocate a reference for account ${ticket.accountId}; retry`);
+    ctx.referenceHints.set(ticket.accountId, number);
+    return stored;
+  }, MAX_CREATE_ATTEMPTS);
 }
 
 export async function getTicket(ctx: StoreContext, ticketId: string): Promise<StoredTicket | undefined> {
@@ -177,7 +181,7 @@ export async function saveTicket(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: toItem(saved),
+        Item: ticketItem(saved),
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: { '#version': 'version' },
         ExpressionAttributeValues: { ':expected': expectedVersion },

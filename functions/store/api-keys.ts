@@ -1,0 +1,56 @@
+// API keys: shown once when created, stored only as a SHA-256 hash. A key carries a role and, for
+// customers, the one account it may see.
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoreContext } from './context.ts';
+import { keys } from './keys.ts';
+
+export const ROLES = ['customer', 'agent', 'finance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKeyRecord {
+  keyId: string;
+  role: Role;
+  /** Customers only: the account the key is scoped to. */
+  accountId?: string;
+  name: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A new secret: `sd_<role>_<43 base64url chars>` (256 random bits); the prefix helps secret scanners. */
+export function newApiKeySecret(role: Role): string {
+  return `sd_${role}_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function createApiKey(
+  ctx: StoreContext,
+  input: Omit<ApiKeyRecord, 'keyId' | 'createdAt'>,
+  now: Date,
+  secret = newApiKeySecret(input.role),
+): Promise<{ record: ApiKeyRecord; secret: string }> {
+  const hash = hashApiKey(secret);
+  const record: ApiKeyRecord = { ...input, keyId: hash.slice(0, 16), createdAt: now.toISOString() };
+  await ctx.doc.send(
+    new PutCommand({
+      TableName: ctx.tableName,
+      Item: { ...keys.apiKey(hash), type: 'apiKey', ...record },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  return { record, secret };
+}
+
+/** The key's record if the secret is known and not revoked. */
+export async function findApiKey(ctx: StoreContext, secret: string): Promise<ApiKeyRecord | undefined> {
+  const result = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.apiKey(hashApiKey(secret)) }),
+  );
+  if (!result.Item || result.Item.revokedAt) return undefined;
+  const { PK: _pk, SK: _sk, type: _type, ...record } = result.Item;
+  return record as ApiKeyRecord;
+}

@@ -1,0 +1,77 @@
+// Catalogs (calendars and plans of one vendor) stored whole, because a catalog is the unit that is
+// validated (plans name calendars, pay-per-use names a plan). Reads are cached per container for a
+// short time: plans change rarely and every ticket command needs one.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Catalog } from '../domain/catalog.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { StoreContext } from './context.ts';
+import { keys } from './keys.ts';
+
+export interface StoredCatalog {
+  catalog: Catalog;
+  version: number;
+  updatedAt: string;
+}
+
+/** How long a container trusts its cached copy of a catalog. */
+export const CATALOG_CACHE_MS = 60_000;
+
+const cache = new WeakMap<StoreContext, Map<string, { value: StoredCatalog; at: number }>>();
+
+function cacheOf(ctx: StoreContext) {
+  let entries = cache.get(ctx);
+  if (!entries) {
+    entries = new Map();
+    cache.set(ctx, entries);
+  }
+  return entries;
+}
+
+export async function putCatalog(ctx: StoreContext, catalog: Catalog, now: Date): Promise<StoredCatalog> {
+  const current = await getCatalogFresh(ctx, catalog.id);
+  const stored: StoredCatalog = {
+    catalog,
+    version: (current?.version ?? 0) + 1,
+    updatedAt: now.toISOString(),
+  };
+  await ctx.doc.send(
+    new PutCommand({
+      TableName: ctx.tableName,
+      Item: { ...keys.catalog(catalog.id), type: 'catalog', ...stored },
+      // Last writer wins only over the version it replaced: two admins saving at once do not interleave.
+      ConditionExpression: current ? '#version = :expected' : 'attribute_not_exists(PK)',
+      ...(current
+        ? {
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': current.version },
+          }
+        : {}),
+    }),
+  );
+  cacheOf(ctx).set(catalog.id, { value: stored, at: Date.now() });
+  return stored;
+}
+
+async function getCatalogFresh(ctx: StoreContext, catalogId: string): Promise<StoredCatalog | undefined> {
+  const result = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.catalog(catalogId), ConsistentRead: true }),
+  );
+  if (!result.Item) return undefined;
+  const { catalog, version, updatedAt } = result.Item as StoredCatalog;
+  return { catalog, version, updatedAt };
+}
+
+/** The catalog, from this container's cache when it is recent enough. */
+export async function getCatalog(ctx: StoreContext, catalogId: string): Promise<StoredCatalog | undefined> {
+  const cached = cacheOf(ctx).get(catalogId);
+  if (cached && Date.now() - cached.at < CATALOG_CACHE_MS) return cached.value;
+  const fresh = await getCatalogFresh(ctx, catalogId);
+  if (fresh) cacheOf(ctx).set(catalogId, { value: fresh, at: Date.now() });
+  return fresh;
+}
+
+export async function requireCatalog(ctx: StoreContext, catalogId: string): Promise<StoredCatalog> {
+  const stored = await getCatalog(ctx, catalogId);
+  if (!stored) throw new NotFoundError(`catalog ${catalogId}`);
+  return stored;
+}

@@ -1,0 +1,77 @@
+// Idempotency-Key support for creates: the response of the first request is stored in the same
+// transaction as what it created, so a retry (same key, same body) gets the same answer and
+// creates nothing; the same key with another body is refused. Records expire after a day (TTL).
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeskError, ValidationError } from '../domain/errors.ts';
+import type { StoreContext } from './context.ts';
+import { keys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table-definition.ts';
+import { putNew, type WriteOp } from './transact.ts';
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  response: StoredResponse;
+  createdAt: string;
+}
+
+/** The same key reused with a different request: RFC-style 422. */
+export class IdempotencyMismatchError extends DeskError {
+  readonly code = 'idempotency_mismatch';
+  readonly status = 422;
+  constructor() {
+    super('this Idempotency-Key was already used with a different request');
+    this.name = 'IdempotencyMismatchError';
+  }
+}
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
+}
+
+export function validIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw ValidationError.field('Idempotency-Key', 'must be 1-255 visible ASCII characters');
+  }
+  return key;
+}
+
+/** The write that records the response; label `idempotency`. Lost: the key was used meanwhile. */
+export function idempotencyOp(
+  ctx: StoreContext,
+  scope: string,
+  key: string,
+  record: IdempotencyRecord,
+  now: Date,
+): WriteOp {
+  return putNew(ctx, 'idempotency', {
+    ...keys.idempotency(scope, key),
+    type: 'idempotency',
+    ...record,
+    [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+  });
+}
+
+export async function findIdempotentResponse(
+  ctx: StoreContext,
+  scope: string,
+  key: string,
+  hash: string,
+): Promise<StoredResponse | undefined> {
+  const result = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
+  );
+  if (!result.Item) return undefined;
+  if (result.Item.requestHash !== hash) throw new IdempotencyMismatchError();
+  return result.Item.response as StoredResponse;
+}
