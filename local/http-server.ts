@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem } from '../functions/api/http.ts';
-import { ValidationError } from '../functions/domain/errors.ts';
+import { UnauthorizedError, ValidationError } from '../functions/domain/errors.ts';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -15,7 +15,12 @@ export interface Route {
   /** API Gateway route key, e.g. `GET /v1/tickets/{id}`. */
   routeKey: string;
   handler: LambdaHttpHandler;
+  /** Public routes skip the authorizer (health, OpenAPI document, local clock). */
+  public?: boolean;
 }
+
+/** The authorizer: the context API Gateway would pass for this Authorization header, or undefined. */
+export type Authorize = (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
 
 /** API Gateway HTTP APIs accept up to 10 MB; the product documents a 1 MB request body limit. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -78,7 +83,7 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   );
 }
 
-export function createHttpServer(routes: Route[]): Server {
+export function createHttpServer(routes: Route[], authorize?: Authorize): Server {
   const compiled = routes.map(compile);
   return createServer(async (request, response) => {
     const requestId = randomUUID();
@@ -108,6 +113,12 @@ export function createHttpServer(routes: Route[]): Server {
           },
           body: JSON.stringify({ type: 'about:blank', title: 'Method Not Allowed', status: 405 }),
         });
+      }
+      let authorizer: Record<string, string> | undefined;
+      if (!route.public) {
+        // API Gateway answers unauthorized requests itself; so does this stand-in.
+        authorizer = authorize ? await authorize(request.headers.authorization) : undefined;
+        if (!authorizer) return send(response, problem(new UnauthorizedError(), requestId));
       }
       const match = route.pattern.exec(url.pathname)!;
       const pathParameters = Object.fromEntries(
@@ -144,6 +155,7 @@ export function createHttpServer(routes: Route[]): Server {
           },
           requestId,
           routeKey: route.routeKey,
+          ...(authorizer ? { authorizer: { lambda: authorizer } } : {}),
           stage: '$default',
           time: now.toUTCString(),
           timeEpoch: now.getTime(),

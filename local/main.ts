@@ -3,6 +3,8 @@
 
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { authenticate } from '../functions/api/auth.ts';
+import { storeFromEnvironment } from '../functions/store/context.ts';
 import { readLocalConfig } from './config.ts';
 import {
   type DynamoDbLocal,
@@ -13,7 +15,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
 import { createHttpServer } from './http-server.ts';
-import { routes } from './routes.ts';
+import { apiRoutes } from './routes.ts';
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -34,7 +36,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = readLocalConfig();
   // Claim the HTTP port first: a port in use fails at once, before Java starts.
-  const server = createHttpServer(routes);
+  const server = createHttpServer(apiRoutes(), async (header) => {
+    const context = await authenticate(storeFromEnvironment(), header);
+    return context ? { ...context } : undefined;
+  });
   await listen(server, config.port, config.host);
 
   let db: DynamoDbLocal;

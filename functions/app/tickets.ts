@@ -148,7 +148,7 @@ export interface Idempotency {
   key: string;
   hash: string;
   /** The response to store, built from the result (same bytes on every replay). */
-  respond(ticket: TicketRecord): StoredResponse;
+  respond(ticket: TicketRecord, catalog: Catalog): StoredResponse;
 }
 
 export interface OpenTicketInput {
@@ -166,7 +166,15 @@ export interface OpenTicketInput {
 }
 
 export type Opened =
-  | { replayed: false; ticket: TicketRecord; events: TicketEvent[]; metered: Metered; catalog: Catalog }
+  | {
+      replayed: false;
+      ticket: TicketRecord;
+      events: TicketEvent[];
+      metered: Metered;
+      catalog: Catalog;
+      /** The response recorded for the Idempotency-Key: answer with exactly it. */
+      recorded?: StoredResponse;
+    }
   | { replayed: true; response: StoredResponse };
 
 /**
@@ -245,10 +253,11 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         messageOp(ctx.store, message),
       ];
       const idem = input.idempotency;
-      if (idem) {
+      const recorded = idem?.respond(ticket, catalog);
+      if (idem && recorded) {
         const record: IdempotencyRecord = {
           requestHash: idem.hash,
-          response: idem.respond(ticket),
+          response: recorded,
           createdAt: now.toISOString(),
         };
         ops.push(idempotencyOp(ctx.store, idem.scope, idem.key, record, now));
@@ -262,7 +271,14 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         }
         throw error;
       }
-      return { replayed: false, ticket, events: opened.events, metered, catalog };
+      return {
+        replayed: false,
+        ticket,
+        events: opened.events,
+        metered,
+        catalog,
+        ...(recorded ? { recorded } : {}),
+      };
     }),
   );
 }

@@ -1,0 +1,111 @@
+// An in-process local API for integration tests: the real HTTP server and route handlers on the
+// run's DynamoDB Local, a movable clock, and helpers to seed catalogs, accounts and keys.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { authenticate } from '../../functions/api/auth.ts';
+import { MovableClock } from '../../functions/app/local-clock.ts';
+import { runtimeContext, useClock } from '../../functions/app/runtime.ts';
+import { parseCatalog } from '../../functions/domain/catalog.ts';
+import type { Contract } from '../../functions/domain/contract.ts';
+import { type AccountRecord, addContact, createAccount } from '../../functions/store/accounts.ts';
+import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
+import { putCatalog } from '../../functions/store/catalogs.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
+import { createHttpServer } from '../../local/http-server.ts';
+import { apiRoutes } from '../../local/routes.ts';
+
+export interface Harness {
+  baseUrl: string;
+  clock: MovableClock;
+  close(): Promise<void>;
+}
+
+export async function startApi(): Promise<Harness> {
+  process.env.TABLE_NAME = inject('tableName');
+  process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
+  process.env.AWS_REGION = LOCAL_REGION;
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  process.env.LOG_LEVEL = 'warn';
+  const clock = new MovableClock();
+  useClock(clock);
+  const server = createHttpServer(apiRoutes(), async (header) => {
+    const context = await authenticate(runtimeContext().store, header);
+    return context ? { ...context } : undefined;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    clock,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function seedCatalog(name: string): Promise<string> {
+  const catalog = parseCatalog(
+    JSON.parse(readFileSync(new URL(`../../examples/${name}.catalog.json`, import.meta.url), 'utf8')),
+  );
+  await putCatalog(runtimeContext().store, catalog, new Date());
+  return catalog.id;
+}
+
+export async function seedAccount(
+  catalogId: string,
+  contract: Omit<Contract, 'accountId'> | undefined,
+  contacts: string[] = [],
+): Promise<AccountRecord> {
+  const id = `acct-${randomUUID().slice(0, 8)}`;
+  const now = new Date().toISOString();
+  const account = await createAccount(runtimeContext().store, {
+    id,
+    name: `Account ${id}`,
+    referencePrefix: id
+      .slice(5, 9)
+      .toUpperCase()
+      .replace(/[^A-Z]/g, 'X'),
+    catalogId,
+    ...(contract ? { contract: { ...contract, accountId: id } } : {}),
+    contactCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+  for (const email of contacts)
+    await addContact(runtimeContext().store, { accountId: id, email, createdAt: now }, undefined);
+  return account;
+}
+
+export async function keyFor(role: Role, accountId?: string): Promise<string> {
+  const { secret } = await createApiKey(
+    runtimeContext().store,
+    { role, name: `${role} test key`, ...(accountId ? { accountId } : {}) },
+    new Date(),
+  );
+  return secret;
+}
+
+export function client(baseUrl: string, key: string | undefined) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, headers: response.headers, body: json };
+  };
+}
