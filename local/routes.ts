@@ -1,20 +1,24 @@
 // The routes the local runtime serves: the API contract's route keys, each handled by the same
-// route-group function API Gateway invokes in AWS.
-
-import { allRoutes } from '../functions/api/contract.ts';
-import { handler as system, routeKeys as systemKeys } from '../functions/api/system.ts';
-import { routeKeys as ticketKeys, handler as tickets } from '../functions/api/tickets.ts';
+// route-group function API Gateway invokes in AWS (functions/api/<group>.ts).
+import { routeGroups } from '../functions/api/contract.ts';
+import { handler as system } from '../functions/api/system.ts';
+import { handler as tickets } from '../functions/api/tickets.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
 
-const groups: [LambdaHttpHandler, string[]][] = [
-  [system as LambdaHttpHandler, systemKeys],
-  [tickets as LambdaHttpHandler, ticketKeys],
-];
+/** One handler per route group, by group name (the file name under functions/api/). */
+const handlers: Record<string, LambdaHttpHandler> = {
+  system: system as LambdaHttpHandler,
+  tickets: tickets as LambdaHttpHandler,
+};
 
 export function apiRoutes(): Route[] {
-  return allRoutes.map((contract) => {
-    const group = groups.find(([, keys]) => keys.includes(contract.routeKey));
-    if (!group) throw new Error(`no handler serves ${contract.routeKey}`);
-    return { routeKey: contract.routeKey, handler: group[0], public: contract.roles === 'public' };
+  return Object.entries(routeGroups).flatMap(([group, routes]) => {
+    const handler = handlers[group];
+    if (!handler) throw new Error(`no handler for route group ${group}`);
+    return Object.values(routes).map((contract) => ({
+      routeKey: contract.routeKey,
+      handler,
+      public: contract.roles === 'public',
+    }));
   });
 }

@@ -135,5 +135,14 @@ export const systemRoutes = {
   },
 } satisfies Record<string, RouteContract>;
 
+/**
+ * Route groups: each is one Lambda function whose handler is `functions/api/<group>.ts`. The CDK
+ * API construct and the local server both route by this table.
+ */
+export const routeGroups: Record<string, Record<string, RouteContract>> = {
+  system: systemRoutes,
+  tickets: ticketRoutes,
+};
+
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */
-export const allRoutes: RouteContract[] = [...Object.values(ticketRoutes), ...Object.values(systemRoutes)];
+export const allRoutes: RouteContract[] = Object.values(routeGroups).flatMap((group) => Object.values(group));
