@@ -12,6 +12,7 @@ const schema = z.object({
   SMTP_PORT: port.default(2525),
   DYNAMODB_PORT: port.optional(),
   TABLE_NAME: z.string().min(3).default('support-desk'),
+  SUPPORT_ADDRESS: z.email().default('support@desk.localhost'),
 });
 
 export interface LocalConfig {
@@ -21,6 +22,8 @@ export interface LocalConfig {
   smtpPort: number;
   dynamoDbPort: number | undefined;
   tableName: string;
+  /** The address customers write to (the SMTP server accepts mail for it). */
+  supportAddress: string;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -31,6 +34,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     SMTP_PORT: env.SMTP_PORT || undefined,
     DYNAMODB_PORT: env.DYNAMODB_PORT || undefined,
     TABLE_NAME: env.TABLE_NAME || undefined,
+    SUPPORT_ADDRESS: env.SUPPORT_ADDRESS || undefined,
   });
   return {
     dataDir: resolve(parsed.DATA_DIR),
@@ -39,5 +43,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     smtpPort: parsed.SMTP_PORT,
     dynamoDbPort: parsed.DYNAMODB_PORT,
     tableName: parsed.TABLE_NAME,
+    supportAddress: parsed.SUPPORT_ADDRESS,
   };
 }

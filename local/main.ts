@@ -4,8 +4,11 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { authenticate } from '../functions/api/auth.ts';
+import { MovableClock } from '../functions/app/local-clock.ts';
+import { runtimeContext, useClock } from '../functions/app/runtime.ts';
 import { storeFromEnvironment } from '../functions/store/context.ts';
 import { readLocalConfig } from './config.ts';
+import { ensureDemo } from './demo.ts';
 import {
   type DynamoDbLocal,
   ensureTable,
@@ -60,11 +63,35 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
 
+  const clock = new MovableClock();
+  useClock(clock);
+  const app = runtimeContext();
   const base = `http://${config.host}:${config.port}`;
+  const demo = await ensureDemo(app, {
+    dataDir: config.dataDir,
+    apiUrl: `${base}/v1`,
+    smtpHost: config.host,
+    smtpPort: config.smtpPort,
+    supportAddress: config.supportAddress,
+  });
+
+  const customer = demo.accounts.find((a) => a.id === 'demo-b2bee') ?? demo.accounts[0]!;
   console.log(`Support desk running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(`  API        ${base}/v1   (try: curl ${base}/v1/health)`);
+  console.log(`  API        ${base}/v1        OpenAPI: ${base}/v1/openapi.json`);
   console.log(
     `  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table}), data in ${config.dataDir}`,
+  );
+  console.log('  API keys (also in demo.json):');
+  console.log(`    admin    ${demo.keys.admin}`);
+  console.log(`    agent    ${demo.keys.agent}`);
+  console.log(`    finance  ${demo.keys.finance}`);
+  console.log(
+    `    customer ${demo.keys.customer[customer.id]}   (${customer.name}, ${customer.catalogId} ${customer.planId})`,
+  );
+  console.log(`  Demo accounts, contacts and every customer key: ${join(config.dataDir, 'demo.json')}`);
+  console.log('  Try:');
+  console.log(
+    `    curl -s -X POST ${base}/v1/tickets -H 'authorization: Bearer ${demo.keys.customer[customer.id]}' -H 'content-type: application/json' -d '{"subject":"Orders do not sync","body":"Since 9:00 no order arrives","severity":"Critical"}'`,
   );
   console.log('  Stop with Ctrl-C; data survives a restart.');
 
