@@ -2,6 +2,7 @@
 // SLA timers, exports) attach here.
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { SupportDeskApi } from './api.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { SupportDeskTable } from './table.ts';
 
@@ -11,6 +12,7 @@ export interface SupportDeskStackProps extends StackProps {
 
 export class SupportDeskStack extends Stack {
   readonly data: SupportDeskTable;
+  readonly api: SupportDeskApi;
 
   constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
     super(scope, id, props);
@@ -18,5 +20,10 @@ export class SupportDeskStack extends Stack {
     Tags.of(this).add('stage', props.settings.stage);
     this.data = new SupportDeskTable(this, 'Data', { production: props.settings.production });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    this.api = new SupportDeskApi(this, 'Api', {
+      table: this.data.table,
+      production: props.settings.production,
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
   }
 }
