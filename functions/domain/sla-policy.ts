@@ -59,6 +59,16 @@ export const slaPolicySchema = z.strictObject({
   reopenWithin: durationSchema.default('PT168H'),
   /** Severity id to its targets; a severity left out (or a metric left out) has no clock. */
   targets: z.record(idSchema, severityTargetsSchema).default({}),
+  /**
+   * Who hears of warnings and breaches besides the agents' alert address (a deployment setting):
+   * the customer contact only where the plan promises it. Absent: agents only.
+   */
+  notify: z
+    .strictObject({
+      /** Tell the contact who opened the ticket when a target is missed. */
+      customerOnBreach: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 /** The parsed policy (defaults filled in; durations stay ISO text, see `targetsFor`). */

@@ -69,9 +69,20 @@ export const keys = {
     SK: 'IDEMPOTENCY',
   }),
   apiKey: (keyHash: string): ItemKey => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
+  /** Finds a key's hash from its public keyId (revocation), written with the key. */
+  apiKeyId: (keyId: string): ItemKey => ({ PK: `APIKEYID#${keyId}`, SK: 'APIKEYID' }),
+  /** Claims a ticket-reference prefix for one account: references are looked up across accounts. */
+  referencePrefix: (prefix: string): ItemKey => ({
+    PK: `REFPREFIX#${prefix.toUpperCase()}`,
+    SK: 'REFPREFIX',
+  }),
   catalog: (catalogId: string): ItemKey => ({ PK: `CATALOG#${catalogId}`, SK: 'CATALOG' }),
   /** Inbound mail already processed, by RFC Message-ID (redelivery guard). */
   inboundMail: (messageId: string): ItemKey => ({ PK: `MAIL#${messageId}`, SK: 'MAIL' }),
+  /** Local runtime only: an SLA timer kept in the table (EventBridge Scheduler holds them in AWS). */
+  localSchedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
+  /** Local runtime only: how far the movable clock has been moved, so a restart keeps the time. */
+  localClock: (): ItemKey => ({ PK: 'LOCAL#CLOCK', SK: 'CLOCK' }),
 };
 
 /** Index attributes of a ticket, derived from its fields. */
@@ -106,6 +117,17 @@ export function ticketIndexKeys(ticket: {
   return index;
 }
 
+/** Partition of the local timers in GSI5, ordered by when they fire. */
+export const LOCAL_SCHEDULES_PARTITION = 'SCHEDULES';
+
+/**
+ * Index attributes of a local timer: GSI5 `SCHEDULES` / `<at>#<name>`, so "everything due by T" is
+ * one Query. One partition is fine for one machine; AWS has no such items.
+ */
+export function localScheduleIndexKeys(schedule: { at: string; name: string }): IndexKeys {
+  return { GSI5PK: LOCAL_SCHEDULES_PARTITION, GSI5SK: `${schedule.at}#${schedule.name}` };
+}
+
 /** Index attributes of a registered contact: found by email address across accounts. */
 export function contactIndexKeys(contact: { accountId: string; email: string }): IndexKeys {
   return { GSI1PK: `EMAIL#${contact.email.toLowerCase()}`, GSI1SK: `ACCOUNT#${contact.accountId}` };
@@ -135,6 +157,7 @@ export const INDEX_FOR = {
   accounts: 'GSI4',
   ticketsByStatus: 'GSI4',
   openTicketsByDue: 'GSI5',
+  localSchedulesByDue: 'GSI5',
 } as const;
 
 export const INDEX_KEY_ATTRIBUTES = [

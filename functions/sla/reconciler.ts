@@ -1,0 +1,136 @@
+// The sla-scheduler: consumes the table's stream and keeps each ticket's schedules (one per pending
+// SLA warning and breach) equal to what its clocks say, calling the scheduler only for the difference.
+//
+// What a ticket HAS is computed from the stream's old image (the schedules the previous change
+// left), so no List call is needed. That is safe because every change of a ticket passes through
+// here in order (one stream shard per item, a failed record is retried before any later record of
+// the same batch position, bisect on error) and every call is idempotent: a create that finds the
+// schedule is an update, a delete that finds nothing succeeded. What a ticket SHOULD HAVE is read
+// from the table (one consistent GetItem), and only when the record moved a deadline: a duplicate
+// or out-of-order record then converges on the ticket as it is now instead of rewinding schedules
+// to an older image. A record that moves no deadline costs no read and no Scheduler call.
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { awsScheduler, awsSchedulerSettingsFromEnv } from '../adapters/scheduler-aws.ts';
+import type { Clock } from '../app/context.ts';
+import { runtimeContext } from '../app/runtime.ts';
+import type { SchedulerPort } from '../ports/scheduler.ts';
+import { log } from '../shared/log.ts';
+import { getTicket } from '../store/tickets.ts';
+import { deadlinesMoved, desiredSchedules, reconcilePlan, type TicketImage } from './schedules.ts';
+
+export interface ReconcilerDeps {
+  scheduler: SchedulerPort;
+  /** The ticket as stored now; undefined once it is gone. */
+  currentTicket(ticketId: string): Promise<TicketImage | undefined>;
+  clock: Clock;
+  /** Tickets reconciled at once (each ticket's own records always in order). Default 8. */
+  concurrency?: number;
+}
+
+export interface ReconcileStats {
+  tickets: number;
+  upserts: number;
+  removes: number;
+  failed: number;
+}
+
+interface TicketChange {
+  ticketId: string;
+  sequenceNumber: string;
+  old: TicketImage | undefined;
+  new: TicketImage | undefined;
+}
+
+function image(value: Record<string, unknown> | undefined): TicketImage | undefined {
+  if (!value) return undefined;
+  // The stream carries low-level attribute values; aws-lambda's type is a structural copy of them.
+  const item = unmarshall(value as Record<string, AttributeValue>);
+  return item.type === 'ticket' && typeof item.id === 'string' ? (item as TicketImage) : undefined;
+}
+
+/** The ticket change a record carries, or undefined for any other item. */
+export function ticketChange(record: DynamoDBRecord): TicketChange | undefined {
+  const before = image(record.dynamodb?.OldImage as Record<string, unknown> | undefined);
+  const after = image(record.dynamodb?.NewImage as Record<string, unknown> | undefined);
+  const ticketId = after?.id ?? before?.id;
+  if (!ticketId) return undefined;
+  return { ticketId, sequenceNumber: record.dynamodb?.SequenceNumber ?? '', old: before, new: after };
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+/** Reconciles the tickets a batch of stream records changed; reports the records to retry. */
+export function reconcilerHandler(deps: ReconcilerDeps) {
+  return async function reconcile(
+    event: DynamoDBStreamEvent,
+  ): Promise<DynamoDBBatchResponse & { stats: ReconcileStats }> {
+    // One reconciliation per ticket and batch, from the first record's old image to the ticket now:
+    // the records in between only tell whether any deadline moved.
+    const byTicket = new Map<string, TicketChange[]>();
+    for (const record of event.Records) {
+      const change = ticketChange(record);
+      if (!change) continue;
+      const list = byTicket.get(change.ticketId);
+      if (list) list.push(change);
+      else byTicket.set(change.ticketId, [change]);
+    }
+    const stats: ReconcileStats = { tickets: 0, upserts: 0, removes: 0, failed: 0 };
+    const failures: string[] = [];
+    await eachLimited([...byTicket.values()], deps.concurrency ?? 8, async (changes) => {
+      const first = changes[0]!;
+      if (!changes.some((change) => deadlinesMoved(change.old, change.new))) return;
+      stats.tickets += 1;
+      try {
+        const current = await deps.currentTicket(first.ticketId);
+        const plan = reconcilePlan(desiredSchedules(first.old), desiredSchedules(current), deps.clock.now());
+        for (const name of plan.removes) {
+          await deps.scheduler.remove(name);
+          stats.removes += 1;
+        }
+        for (const { schedule, exists } of plan.upserts) {
+          await deps.scheduler.upsert(schedule, { exists });
+          stats.upserts += 1;
+        }
+      } catch (error) {
+        stats.failed += 1;
+        // Retry from this ticket's first record; the stream redelivers everything after it too.
+        failures.push(first.sequenceNumber);
+        log('error', 'sla reconcile failed', {
+          ticketId: first.ticketId,
+          sequenceNumber: first.sequenceNumber,
+          error: error instanceof Error ? error.name : 'unknown',
+          detail: error instanceof Error ? error.message : undefined,
+        });
+      }
+    });
+    if (stats.tickets > 0) log('info', 'sla reconciled', { ...stats });
+    return { batchItemFailures: failures.map((id) => ({ itemIdentifier: id })), stats };
+  };
+}
+
+// Lambda entry: clients created once per container, from the environment lib/sla-timers.ts sets.
+let fromEnvironment: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  if (!fromEnvironment) {
+    const ctx = runtimeContext();
+    const now = () => ctx.clock.now();
+    fromEnvironment = reconcilerHandler({
+      scheduler: awsScheduler(new SchedulerClient({}), awsSchedulerSettingsFromEnv(now)),
+      currentTicket: (id) => getTicket(ctx.store, id) as Promise<TicketImage | undefined>,
+      clock: ctx.clock,
+    });
+  }
+  const { batchItemFailures } = await fromEnvironment(event);
+  return { batchItemFailures };
+}
