@@ -41,16 +41,41 @@ interface ShardState {
 
 const DESCRIBE_EVERY_MS = 2_000;
 
+type Attribute = Record<string, unknown>;
+
+/**
+ * DynamoDB Local writes an empty map nested in a map as `{}` instead of `{"M":{}}` in stream
+ * records (measured: `{"m":{"M":{"e":{}}}}`); AWS does not. Restores the map so images unmarshall.
+ */
+export function repairImage(
+  image: Record<string, Attribute> | undefined,
+): Record<string, Attribute> | undefined {
+  if (!image) return image;
+  const repair = (value: Attribute): Attribute => {
+    if (Object.keys(value).length === 0) return { M: {} };
+    if (value.M) return { M: repairImage(value.M as Record<string, Attribute>) };
+    if (Array.isArray(value.L)) return { L: (value.L as Attribute[]).map(repair) };
+    return value;
+  };
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)]));
+}
+
 function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
+  const images = record.dynamodb as {
+    NewImage?: Record<string, Attribute>;
+    OldImage?: Record<string, Attribute>;
+  };
   return {
     ...(record as unknown as DynamoDBRecord),
     eventSourceARN: streamArn,
     dynamodb: {
       ...(record.dynamodb as unknown as DynamoDBRecord['dynamodb']),
+      ...(images.NewImage ? { NewImage: repairImage(images.NewImage) } : {}),
+      ...(images.OldImage ? { OldImage: repairImage(images.OldImage) } : {}),
       // Lambda delivers epoch seconds; the SDK parses them into a Date.
       ...(created ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}),
-    },
+    } as DynamoDBRecord['dynamodb'],
   };
 }
 
