@@ -79,6 +79,27 @@ export const keys = {
   catalog: (catalogId: string): ItemKey => ({ PK: `CATALOG#${catalogId}`, SK: 'CATALOG' }),
   /** Inbound mail already processed, by RFC Message-ID (redelivery guard). */
   inboundMail: (messageId: string): ItemKey => ({ PK: `MAIL#${messageId}`, SK: 'MAIL' }),
+  /** Inbound mail already processed, by SES message id (redelivery guard; expires). */
+  sesMail: (sesMessageId: string): ItemKey => ({ PK: `SESMAIL#${sesMessageId}`, SK: 'SESMAIL' }),
+  /** Inbound mail held for an agent (spam or failed authentication). */
+  quarantine: (id: string): ItemKey => ({ PK: `QUARANTINE#${id}`, SK: 'QUARANTINE' }),
+  /** Mail to send, written in the transaction of the change that causes it (transactional outbox). */
+  outbox: (id: string): ItemKey => ({ PK: `OUTBOX#${id}`, SK: 'OUTBOX' }),
+  /** One automatic answer of a kind per address per period (unknown senders); `addressHash` is sha-256. */
+  autoReply: (kind: string, addressHash: string): ItemKey => ({
+    PK: `AUTOREPLY#${kind}#${addressHash}`,
+    SK: 'AUTOREPLY',
+  }),
+  /** Automatic mail sent to one address in one window (per-recipient rate limit). */
+  automaticMailCount: (addressHash: string, window: string): ItemKey => ({
+    PK: `AUTOMAIL#${addressHash}`,
+    SK: `WINDOW#${window}`,
+  }),
+  /** An attachment of an inbound mail, under its ticket (the bytes are in the blob store). */
+  attachment: (ticketId: string, at: string, attachmentId: string): ItemKey => ({
+    PK: `TICKET#${ticketId}`,
+    SK: `ATTACHMENT#${at}#${attachmentId}`,
+  }),
   /** Local runtime only: an SLA timer kept in the table (EventBridge Scheduler holds them in AWS). */
   localSchedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   /** Local runtime only: how far the movable clock has been moved, so a restart keeps the time. */
@@ -128,6 +149,16 @@ export function localScheduleIndexKeys(schedule: { at: string; name: string }): 
   return { GSI5PK: LOCAL_SCHEDULES_PARTITION, GSI5SK: `${schedule.at}#${schedule.name}` };
 }
 
+/** Index attributes of a held quarantine entry: GSI4 `QUARANTINE`, oldest first (agents' list). */
+export function quarantineIndexKeys(entry: { id: string; receivedAt: string }): IndexKeys {
+  return { GSI4PK: 'QUARANTINE', GSI4SK: `${entry.receivedAt}#${entry.id}` };
+}
+
+/** Index attributes of an unsent outbox item: GSI5 `OUTBOX#PENDING`, oldest first (the sweep). */
+export function pendingOutboxIndexKeys(item: { id: string; createdAt: string }): IndexKeys {
+  return { GSI5PK: 'OUTBOX#PENDING', GSI5SK: `${item.createdAt}#${item.id}` };
+}
+
 /** Index attributes of a registered contact: found by email address across accounts. */
 export function contactIndexKeys(contact: { accountId: string; email: string }): IndexKeys {
   return { GSI1PK: `EMAIL#${contact.email.toLowerCase()}`, GSI1SK: `ACCOUNT#${contact.accountId}` };
@@ -158,6 +189,8 @@ export const INDEX_FOR = {
   ticketsByStatus: 'GSI4',
   openTicketsByDue: 'GSI5',
   localSchedulesByDue: 'GSI5',
+  heldQuarantine: 'GSI4',
+  pendingOutbox: 'GSI5',
 } as const;
 
 export const INDEX_KEY_ATTRIBUTES = [
