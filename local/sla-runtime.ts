@@ -245,8 +245,9 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
 
   return {
     routes: [
-      { routeKey: 'POST /local/clock', handler: moveClock },
-      { routeKey: 'GET /local/clock', handler: readClock },
+      // Local mode only, like the rest of this runtime: no API key, never deployed.
+      { routeKey: 'POST /local/clock', handler: moveClock, public: true },
+      { routeKey: 'GET /local/clock', handler: readClock, public: true },
     ],
     clock,
     settle,
