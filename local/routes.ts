@@ -1,5 +1,7 @@
 // The routes the local runtime serves: the API contract's route keys, each handled by the same
 // route-group function API Gateway invokes in AWS (functions/api/<group>.ts).
+import { handler as accounts } from '../functions/api/accounts.ts';
+import { handler as admin } from '../functions/api/admin.ts';
 import { routeGroups } from '../functions/api/contract.ts';
 import { handler as system } from '../functions/api/system.ts';
 import { handler as tickets } from '../functions/api/tickets.ts';
@@ -9,6 +11,8 @@ import type { LambdaHttpHandler, Route } from './http-server.ts';
 const handlers: Record<string, LambdaHttpHandler> = {
   system: system as LambdaHttpHandler,
   tickets: tickets as LambdaHttpHandler,
+  admin: admin as LambdaHttpHandler,
+  accounts: accounts as LambdaHttpHandler,
 };
 
 export function apiRoutes(): Route[] {

@@ -2,21 +2,45 @@
 // implement these, the local server and CDK route by them, and the OpenAPI document is built
 // from them. Paths and roles are a published contract (DESIGN.md): keep them.
 import { z } from 'zod';
+import { calendarSchema } from '../domain/calendar.ts';
+import { catalogSchema } from '../domain/catalog.ts';
+import { planSchema } from '../domain/plan.ts';
 import type { RouteContract } from './routing.ts';
 import {
+  accountIdPath,
+  accountPageSchema,
+  accountSchema,
+  apiKeyIdPath,
+  apiKeySchema,
+  catalogIdPath,
+  catalogItemPath,
+  contactListSchema,
+  contactPath,
+  contactSchema,
+  contractInputSchema,
+  contractViewSchema,
+  createdApiKeySchema,
   createTicketSchema,
   listQuerySchema,
   listTicketsQuerySchema,
   loggedTimeSchema,
   messagePageSchema,
+  newAccountSchema,
+  newApiKeySchema,
+  newContactSchema,
   newMessageSchema,
   newTimeEntrySchema,
   patchTicketSchema,
   postedMessageSchema,
   problemSchema,
+  storedCalendarSchema,
+  storedCatalogSchema,
+  storedPlanSchema,
   ticketIdPath,
   ticketPageSchema,
   ticketSchema,
+  usageQuerySchema,
+  usageSchema,
 } from './schemas.ts';
 
 const problems = {
@@ -135,6 +159,221 @@ export const systemRoutes = {
   },
 } satisfies Record<string, RouteContract>;
 
+const ifMatch = z.object({
+  'if-match': z.string().optional().meta({ description: 'The version read; a stale one is a 412' }),
+});
+const stale = { 412: { description: 'If-Match names an older version', schema: problemSchema } } as const;
+const admin = ['admin'] as const;
+const accountReaders = ['customer', 'agent', 'finance', 'admin'] as const;
+const itemIdForm =
+  'The id is `<catalogId>.<id>` (e.g. `b2bee.standard`, `sales-layer.madrid-business`): plans and calendars are validated within their catalog.';
+
+export const adminRoutes = {
+  putCatalog: {
+    routeKey: 'PUT /v1/catalogs/{id}',
+    roles: admin,
+    tags: ['catalogs'],
+    summary: 'Create or replace a whole catalog (calendars and plans)',
+    description:
+      'Validated whole (every error names its field, e.g. `plans[0].sla.targets.P1.resolution.within`); nothing is stored on error. The body’s `id` must be the path’s. Calendars naming `holidayRegions` get the public holidays of last year to three years ahead added to `holidays`. Honours If-Match with the catalog version.',
+    path: catalogIdPath,
+    headers: ifMatch,
+    body: catalogSchema,
+    responses: {
+      200: { description: 'Replaced', schema: storedCatalogSchema },
+      201: { description: 'Created', schema: storedCatalogSchema },
+      ...problems,
+      ...stale,
+    },
+  },
+  getCatalog: {
+    routeKey: 'GET /v1/catalogs/{id}',
+    roles: ['agent', 'admin'],
+    tags: ['catalogs'],
+    summary: 'A catalog as stored, with its version',
+    path: catalogIdPath,
+    responses: { 200: { description: 'The catalog', schema: storedCatalogSchema }, ...problems, ...notFound },
+  },
+  putCalendar: {
+    routeKey: 'PUT /v1/calendars/{id}',
+    roles: admin,
+    tags: ['catalogs'],
+    summary: 'Create or replace one calendar of a catalog',
+    description: `${itemIdForm} The whole catalog is re-validated; errors in the calendar name fields of the body, others \`catalog.<field>\`. Holiday regions are expanded as for a catalog. Honours If-Match with the catalog version.`,
+    path: catalogItemPath,
+    headers: ifMatch,
+    body: calendarSchema,
+    responses: {
+      200: { description: 'Saved', schema: storedCalendarSchema },
+      ...problems,
+      ...notFound,
+      ...stale,
+    },
+  },
+  getCalendar: {
+    routeKey: 'GET /v1/calendars/{id}',
+    roles: ['agent', 'admin'],
+    tags: ['catalogs'],
+    summary: 'One calendar of a catalog',
+    description: itemIdForm,
+    path: catalogItemPath,
+    responses: {
+      200: { description: 'The calendar', schema: storedCalendarSchema },
+      ...problems,
+      ...notFound,
+    },
+  },
+  putPlan: {
+    routeKey: 'PUT /v1/plans/{id}',
+    roles: admin,
+    tags: ['catalogs'],
+    summary: 'Create or replace one plan of a catalog',
+    description: `${itemIdForm} The body may omit \`id\` (the path gives it). The whole catalog is re-validated; errors in the plan name fields of the body (\`sla.targets.P1.resolution.within\`), others \`catalog.<field>\`. Honours If-Match with the catalog version.`,
+    path: catalogItemPath,
+    headers: ifMatch,
+    body: planSchema,
+    responses: {
+      200: { description: 'Saved', schema: storedPlanSchema },
+      ...problems,
+      ...notFound,
+      ...stale,
+    },
+  },
+  getPlan: {
+    routeKey: 'GET /v1/plans/{id}',
+    roles: ['agent', 'admin'],
+    tags: ['catalogs'],
+    summary: 'One plan of a catalog',
+    description: itemIdForm,
+    path: catalogItemPath,
+    responses: { 200: { description: 'The plan', schema: storedPlanSchema }, ...problems, ...notFound },
+  },
+  createAccount: {
+    routeKey: 'POST /v1/accounts',
+    roles: admin,
+    tags: ['accounts'],
+    summary: 'Create an account on a catalog, optionally with its contract',
+    description:
+      'The reference prefix is claimed for this account alone (tickets are found by reference across accounts). Honours Idempotency-Key.',
+    headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
+    body: newAccountSchema,
+    responses: {
+      201: { description: 'Created', schema: accountSchema },
+      ...problems,
+      409: { description: 'The account id or reference prefix is taken', schema: problemSchema },
+      422: { description: 'Idempotency-Key reused with another body', schema: problemSchema },
+    },
+  },
+  listAccounts: {
+    routeKey: 'GET /v1/accounts',
+    roles: ['agent', 'finance', 'admin'],
+    tags: ['accounts'],
+    summary: 'All accounts, oldest first',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page', schema: accountPageSchema }, ...problems },
+  },
+  getAccount: {
+    routeKey: 'GET /v1/accounts/{id}',
+    roles: accountReaders,
+    tags: ['accounts'],
+    summary: 'An account (customers: their own only)',
+    path: accountIdPath,
+    responses: { 200: { description: 'The account', schema: accountSchema }, ...problems, ...notFound },
+  },
+  getContract: {
+    routeKey: 'GET /v1/accounts/{id}/contract',
+    roles: accountReaders,
+    tags: ['accounts'],
+    summary: 'The account’s contract (customers: their own only)',
+    description: 'An account without a contract (pay per use) answers 404.',
+    path: accountIdPath,
+    responses: { 200: { description: 'The contract', schema: contractViewSchema }, ...problems, ...notFound },
+  },
+  putContract: {
+    routeKey: 'PUT /v1/accounts/{id}/contract',
+    roles: admin,
+    tags: ['accounts'],
+    summary: 'Set the account’s contract (plan, start date, tier), checked against its catalog',
+    description: 'Honours If-Match with the account version (ETag of the account).',
+    path: accountIdPath,
+    headers: ifMatch,
+    body: contractInputSchema,
+    responses: {
+      200: { description: 'The updated account', schema: accountSchema },
+      ...problems,
+      ...notFound,
+      ...stale,
+    },
+  },
+  listContacts: {
+    routeKey: 'GET /v1/accounts/{id}/contacts',
+    roles: ['customer', 'agent', 'admin'],
+    tags: ['accounts'],
+    summary: 'Registered contacts of an account and the plan’s limit (customers: their own only)',
+    path: accountIdPath,
+    responses: { 200: { description: 'The contacts', schema: contactListSchema }, ...problems, ...notFound },
+  },
+  addContact: {
+    routeKey: 'POST /v1/accounts/{id}/contacts',
+    roles: admin,
+    tags: ['accounts'],
+    summary: 'Register a contact (only registered persons may open tickets)',
+    description:
+      'The plan’s `contacts.max` is enforced in the write, so concurrent additions never exceed it.',
+    path: accountIdPath,
+    body: newContactSchema,
+    responses: {
+      201: { description: 'Registered', schema: contactSchema },
+      ...problems,
+      ...notFound,
+      409: { description: 'The address is already registered on this account', schema: problemSchema },
+      422: { description: 'The plan’s registered-person limit is reached', schema: problemSchema },
+    },
+  },
+  removeContact: {
+    routeKey: 'DELETE /v1/accounts/{id}/contacts/{email}',
+    roles: admin,
+    tags: ['accounts'],
+    summary: 'Remove a registered contact',
+    path: contactPath,
+    responses: { 204: { description: 'Removed' }, ...problems, ...notFound },
+  },
+  createApiKey: {
+    routeKey: 'POST /v1/api-keys',
+    roles: admin,
+    tags: ['api-keys'],
+    summary: 'Issue an API key; the secret is in this response only',
+    description:
+      'Customer keys need `accountId` (an existing account, the only one the key sees); other roles must omit it. Only a hash of the secret is stored. Not idempotent: a replay would have to store the secret.',
+    body: newApiKeySchema,
+    responses: { 201: { description: 'Issued', schema: createdApiKeySchema }, ...problems },
+  },
+  revokeApiKey: {
+    routeKey: 'DELETE /v1/api-keys/{keyId}',
+    roles: admin,
+    tags: ['api-keys'],
+    summary: 'Revoke an API key by its keyId',
+    description:
+      'The key is refused from then on (in AWS, once the authorizer’s cached answer for it expires). Revoking again keeps the first date.',
+    path: apiKeyIdPath,
+    responses: { 200: { description: 'Revoked', schema: apiKeySchema }, ...problems, ...notFound },
+  },
+} satisfies Record<string, RouteContract>;
+
+export const accountRoutes = {
+  getUsage: {
+    routeKey: 'GET /v1/accounts/{id}/usage',
+    roles: accountReaders,
+    tags: ['usage'],
+    summary: 'Pool balances for the period holding a month, the month’s ledger entries and totals',
+    description:
+      "Customers: their own account only. `month` defaults to the current month in the catalog's billing time zone; a future month is a 400.",
+    path: accountIdPath,
+    query: usageQuerySchema,
+    responses: { 200: { description: 'The usage', schema: usageSchema }, ...problems, ...notFound },
+  },
+} satisfies Record<string, RouteContract>;
+
 /**
  * Route groups: each is one Lambda function whose handler is `functions/api/<group>.ts`. The CDK
  * API construct and the local server both route by this table.
@@ -142,6 +381,8 @@ export const systemRoutes = {
 export const routeGroups: Record<string, Record<string, RouteContract>> = {
   system: systemRoutes,
   tickets: ticketRoutes,
+  admin: adminRoutes,
+  accounts: accountRoutes,
 };
 
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */

@@ -1,7 +1,13 @@
 // The API's request and response shapes as zod schemas: handlers validate with them and the
 // OpenAPI document (GET /v1/openapi.json) is generated from them, so the two cannot drift apart.
 import { z } from 'zod';
+import { calendarSchema } from '../domain/calendar.ts';
+import { catalogSchema } from '../domain/catalog.ts';
+import { contractSchema } from '../domain/contract.ts';
+import { LEDGER_KINDS, LEDGER_UNITS } from '../domain/ledger.ts';
+import { idSchema, planSchema } from '../domain/plan.ts';
 import { TICKET_KINDS, TICKET_STATUSES } from '../domain/ticket.ts';
+import { ROLES } from '../store/api-keys.ts';
 
 const id = z
   .string()
@@ -172,3 +178,182 @@ export const loggedTimeSchema = z.object({ entry: timeEntrySchema, ticket: ticke
 
 export const ticketIdPath = z.object({ id });
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
+
+// --- Admin, account and usage routes ---------------------------------------------------------
+
+const accountId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1-64 letters, digits, ".", "_" or "-", starting alphanumeric',
+  );
+const catalogItemId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be <catalogId>.<id>, e.g. "b2bee.standard"',
+  );
+
+export const catalogIdPath = z.object({ id: idSchema });
+export const catalogItemPath = z.object({
+  id: catalogItemId.meta({
+    description:
+      'The catalog id, a dot, then the plan or calendar id (plans are validated within their catalog). A catalog whose id holds a dot is edited whole with PUT /v1/catalogs/{id}.',
+    example: 'b2bee.standard',
+  }),
+});
+export const accountIdPath = z.object({ id: accountId });
+export const contactPath = z.object({ id: accountId, email: z.string().max(254) });
+export const apiKeyIdPath = z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a key id') });
+
+export const storedCatalogSchema = z
+  .object({ version: z.int(), updatedAt: instant, catalog: catalogSchema })
+  .meta({ id: 'StoredCatalog' });
+export const storedCalendarSchema = z
+  .object({ catalogId: z.string(), id: z.string(), catalogVersion: z.int(), calendar: calendarSchema })
+  .meta({ id: 'StoredCalendar' });
+export const storedPlanSchema = z
+  .object({ catalogId: z.string(), catalogVersion: z.int(), plan: planSchema })
+  .meta({ id: 'StoredPlan' });
+
+export const contractInputSchema = contractSchema.omit({ accountId: true }).meta({ id: 'ContractInput' });
+export const contractViewSchema = contractSchema.meta({ id: 'Contract' });
+
+export const newAccountSchema = z
+  .strictObject({
+    id: accountId.optional().meta({ description: 'Omit to have one generated' }),
+    name: z.string().trim().min(1).max(200),
+    referencePrefix: z
+      .string()
+      .regex(/^[A-Z0-9]{2,10}$/, 'must be 2-10 uppercase letters or digits')
+      .meta({ description: 'Ticket references are <prefix>-<n>; unique across accounts', example: 'ACME' }),
+    catalogId: idSchema,
+    contract: contractInputSchema.optional().meta({
+      description: "Absent: the catalog's pay-per-use plan applies, if it has one",
+    }),
+  })
+  .meta({ id: 'NewAccount' });
+
+export const accountSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    referencePrefix: z.string(),
+    catalogId: z.string(),
+    contract: contractViewSchema.nullable(),
+    contactCount: z.int(),
+    createdAt: instant,
+    updatedAt: instant,
+    version: z.int().meta({ description: 'Send it back in If-Match to update the contract' }),
+  })
+  .meta({ id: 'Account' });
+
+export const accountPageSchema = z.object({
+  items: z.array(accountSchema),
+  nextCursor: z.string().optional(),
+});
+
+export const newContactSchema = z
+  .strictObject({
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ id: 'NewContact' });
+
+export const contactSchema = z
+  .object({ email: z.string(), name: z.string().optional(), createdAt: instant })
+  .meta({ id: 'Contact' });
+
+export const contactListSchema = z.object({
+  items: z.array(contactSchema),
+  max: z.int().nullable().meta({ description: "The plan's registered-person limit (null: none)" }),
+});
+
+export const newApiKeySchema = z
+  .strictObject({
+    role: z.enum(ROLES),
+    accountId: accountId
+      .optional()
+      .meta({ description: 'Required for customer keys (the one account the key sees); refused otherwise' }),
+    name: z.string().trim().min(1).max(200),
+  })
+  .meta({ id: 'NewApiKey' });
+
+export const apiKeySchema = z
+  .object({
+    keyId: z.string(),
+    role: z.enum(ROLES),
+    accountId: z.string().optional(),
+    name: z.string(),
+    createdAt: instant,
+    revokedAt: instant.optional(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdApiKeySchema = z
+  .object({
+    secret: z.string().meta({ description: 'Shown this once; only its hash is stored' }),
+    key: apiKeySchema,
+  })
+  .meta({ id: 'CreatedApiKey' });
+
+export const usageQuerySchema = z.strictObject({
+  month: monthSchema
+    .optional()
+    .meta({ description: "Default: the current month in the catalog's billing time zone" }),
+});
+
+export const ledgerEntryViewSchema = z
+  .object({
+    id: z.string(),
+    month: z.string(),
+    at: instant,
+    ticketId: z.string().optional(),
+    poolId: z.string().optional(),
+    periodStart: z.string().optional(),
+    kind: z.enum(LEDGER_KINDS),
+    quantity: z.int(),
+    unit: z.enum(LEDGER_UNITS),
+    unitPrice: z.int().optional(),
+    hourlyRate: z.int().optional(),
+    amount: z.int().meta({ description: 'Signed minor units' }),
+    currency: z.string(),
+    reason: z.string(),
+    reverses: z.string().optional(),
+    severity: z.string().optional(),
+    adjustsMonth: z
+      .string()
+      .optional()
+      .meta({ description: 'A late entry: the closed month it belongs to (`month` is where it was booked)' }),
+  })
+  .meta({ id: 'LedgerEntry' });
+
+export const poolBalanceSchema = z
+  .object({
+    poolId: z.string(),
+    unit: z.enum(['request', 'minute']).meta({ description: 'Hour pools count minutes' }),
+    period: z.enum(['month', 'contractYear']),
+    periodStart: z.string(),
+    periodEnd: z.string().meta({ description: 'Exclusive' }),
+    allowance: z.int(),
+    carriedIn: z.int().nullable().meta({ description: 'null: not recorded for a closed period' }),
+    used: z.int(),
+    remaining: z.int().nullable(),
+    source: z.enum(['counter', 'ledger']).meta({
+      description: 'counter: the live pool counter; ledger: a closed period summed from its entries',
+    }),
+  })
+  .meta({ id: 'PoolBalance' });
+
+export const usageSchema = z
+  .object({
+    accountId: z.string(),
+    month: z.string(),
+    catalogId: z.string(),
+    planId: z.string().nullable(),
+    billingTimeZone: z.string(),
+    pools: z.array(poolBalanceSchema),
+    entries: z.array(ledgerEntryViewSchema),
+    totals: z.record(z.string(), z.int()).meta({ description: 'Sum of the month’s amounts per currency' }),
+  })
+  .meta({ id: 'Usage' });

@@ -188,9 +188,16 @@ export async function addContact(
         Update: {
           TableName: ctx.tableName,
           Key: keys.account(contact.accountId),
-          UpdateExpression: 'SET contactCount = contactCount + :one',
+          // The version moves too: saveAccount writes the whole item (contactCount included) over
+          // the version it read, so a count changed meanwhile must make that save lose its race.
+          UpdateExpression:
+            'SET contactCount = contactCount + :one, version = if_not_exists(version, :zero) + :one',
           ConditionExpression: `attribute_exists(PK)${limit}`,
-          ExpressionAttributeValues: { ':one': 1, ...(max === undefined ? {} : { ':max': max }) },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':zero': 0,
+            ...(max === undefined ? {} : { ':max': max }),
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
@@ -240,9 +247,10 @@ export async function removeContact(ctx: StoreContext, accountId: string, email:
         Update: {
           TableName: ctx.tableName,
           Key: keys.account(accountId),
-          UpdateExpression: 'SET contactCount = contactCount - :one',
+          UpdateExpression:
+            'SET contactCount = contactCount - :one, version = if_not_exists(version, :zero) + :one',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':one': 1 },
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
         },
       },
     ]);

@@ -1,9 +1,13 @@
 // API keys: shown once when created, stored only as a SHA-256 hash. A key carries a role and, for
-// customers, the one account it may see.
+// customers, the one account it may see. A small lookup item maps the public keyId to the hash so
+// an admin can revoke a key without ever holding its secret.
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../domain/errors.ts';
+import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
+import { commit, putNew } from './transact.ts';
 
 export const ROLES = ['customer', 'agent', 'finance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,13 +39,10 @@ export async function createApiKey(
 ): Promise<{ record: ApiKeyRecord; secret: string }> {
   const hash = hashApiKey(secret);
   const record: ApiKeyRecord = { ...input, keyId: hash.slice(0, 16), createdAt: now.toISOString() };
-  await ctx.doc.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: { ...keys.apiKey(hash), type: 'apiKey', ...record },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  await commit(ctx, [
+    putNew(ctx, 'apiKey', { ...keys.apiKey(hash), type: 'apiKey', ...record }),
+    putNew(ctx, 'apiKeyId', { ...keys.apiKeyId(record.keyId), type: 'apiKeyId', keyHash: hash }),
+  ]);
   return { record, secret };
 }
 
@@ -53,4 +54,33 @@ export async function findApiKey(ctx: StoreContext, secret: string): Promise<Api
   if (!result.Item || result.Item.revokedAt) return undefined;
   const { PK: _pk, SK: _sk, type: _type, ...record } = result.Item;
   return record as ApiKeyRecord;
+}
+
+/**
+ * Marks a key revoked (the authorizer refuses it from then on; API Gateway may serve its cached
+ * answer until the authorizer cache expires). Revoking twice keeps the first date.
+ */
+export async function revokeApiKey(ctx: StoreContext, keyId: string, now: Date): Promise<ApiKeyRecord> {
+  const lookup = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.apiKeyId(keyId), ConsistentRead: true }),
+  );
+  const hash = lookup.Item?.keyHash as string | undefined;
+  if (!hash) throw new NotFoundError(`API key ${keyId}`);
+  try {
+    const result = await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.apiKey(hash),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { PK: _pk, SK: _sk, type: _type, ...record } = result.Attributes ?? {};
+    return record as ApiKeyRecord;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new NotFoundError(`API key ${keyId}`);
+    throw error;
+  }
 }

@@ -3,7 +3,8 @@
 // short time: plans change rarely and every ticket command needs one.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Catalog } from '../domain/catalog.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
 
@@ -27,32 +28,46 @@ function cacheOf(ctx: StoreContext) {
   return entries;
 }
 
-export async function putCatalog(ctx: StoreContext, catalog: Catalog, now: Date): Promise<StoredCatalog> {
-  const current = await getCatalogFresh(ctx, catalog.id);
-  const stored: StoredCatalog = {
-    catalog,
-    version: (current?.version ?? 0) + 1,
-    updatedAt: now.toISOString(),
-  };
-  await ctx.doc.send(
-    new PutCommand({
-      TableName: ctx.tableName,
-      Item: { ...keys.catalog(catalog.id), type: 'catalog', ...stored },
-      // Last writer wins only over the version it replaced: two admins saving at once do not interleave.
-      ConditionExpression: current ? '#version = :expected' : 'attribute_not_exists(PK)',
-      ...(current
-        ? {
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': current.version },
-          }
-        : {}),
-    }),
-  );
+/**
+ * Stores a catalog over the version the caller read (`expectedVersion`; 0: must not exist yet), or
+ * over whatever is stored now when it is omitted. A lost race is a VersionConflictError.
+ */
+export async function putCatalog(
+  ctx: StoreContext,
+  catalog: Catalog,
+  now: Date,
+  expectedVersion?: number,
+): Promise<StoredCatalog> {
+  const current = expectedVersion ?? (await getCatalogFresh(ctx, catalog.id))?.version ?? 0;
+  const stored: StoredCatalog = { catalog, version: current + 1, updatedAt: now.toISOString() };
+  try {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.tableName,
+        Item: { ...keys.catalog(catalog.id), type: 'catalog', ...stored },
+        // Last writer wins only over the version it replaced: two admins saving at once do not interleave.
+        ConditionExpression: current ? '#version = :expected' : 'attribute_not_exists(PK)',
+        ...(current
+          ? {
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': current },
+            }
+          : {}),
+      }),
+    );
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new VersionConflictError(`catalog ${catalog.id}`);
+    throw error;
+  }
   cacheOf(ctx).set(catalog.id, { value: stored, at: Date.now() });
   return stored;
 }
 
-async function getCatalogFresh(ctx: StoreContext, catalogId: string): Promise<StoredCatalog | undefined> {
+/** The stored catalog, read now (consistent): for read-modify-write, never from the cache. */
+export async function getCatalogFresh(
+  ctx: StoreContext,
+  catalogId: string,
+): Promise<StoredCatalog | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.catalog(catalogId), ConsistentRead: true }),
   );
