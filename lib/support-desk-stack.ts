@@ -4,6 +4,7 @@ import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SupportDeskApi } from './api.ts';
 import type { DeploymentSettings } from './settings.ts';
+import { SlaTimers } from './sla-timers.ts';
 import { SupportDeskTable } from './table.ts';
 
 export interface SupportDeskStackProps extends StackProps {
@@ -25,5 +26,6 @@ export class SupportDeskStack extends Stack {
       production: props.settings.production,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new SlaTimers(this, 'SlaTimers', { table: this.data.table, production: props.settings.production });
   }
 }

@@ -1,0 +1,244 @@
+// The SLA timers in AWS: the sla-scheduler (reconciler) consuming the table's stream and keeping one
+// EventBridge Scheduler one-shot schedule per pending warning and breach, and the sla-timer function
+// those schedules invoke. Failures land in dead-letter queues with alarms: no deadline is lost silently.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface SlaTimersProps {
+  table: ITableV2;
+  /** Production keeps log groups when the stack is deleted. */
+  production: boolean;
+  /** Agents' alert addresses, comma-separated (`SLA_ALERTS_TO`). */
+  alertsTo?: string;
+  /** The support address alerts come from (`SUPPORT_ADDRESS`). */
+  supportAddress?: string;
+  logRetention?: RetentionDays;
+}
+
+export class SlaTimers extends Construct {
+  /** Holds every SLA schedule; retained, so deleting the stack never drops pending deadlines unseen. */
+  readonly scheduleGroup: ScheduleGroup;
+  /** The role Scheduler assumes: invoke the timer function, write to the dead-letter queue. */
+  readonly schedulerRole: Role;
+  readonly timerFunction: NodejsFunction;
+  readonly reconcilerFunction: NodejsFunction;
+  /** Timer invocations Scheduler (or the timer's own async retries) gave up on. */
+  readonly timerDeadLetters: Queue;
+  /** Stream batches the reconciler gave up on (the event source's failure destination). */
+  readonly reconcileFailures: Queue;
+  readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: SlaTimersProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const retention =
+      props.logRetention ?? (props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
+    const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.scheduleGroup = new ScheduleGroup(this, 'Schedules', { removalPolicy: RemovalPolicy.RETAIN });
+    this.timerDeadLetters = this.deadLetterQueue('TimerDeadLetters');
+    this.reconcileFailures = this.deadLetterQueue('ReconcileFailures');
+
+    this.timerFunction = this.slaFunction('Timer', 'timer', retention, removalPolicy, {
+      // A firing up to a minute early (clock skew) waits for its deadline: room for that and the work.
+      timeout: Duration.seconds(90),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        SLA_ALERTS_TO: props.alertsTo ?? '',
+        ...(props.supportAddress ? { SUPPORT_ADDRESS: props.supportAddress } : {}),
+      },
+      deadLetterQueue: this.timerDeadLetters,
+    });
+    // Reads the ticket, its catalog and account; writes the ticket in a transaction. No index.
+    this.timerFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [props.table.tableArn],
+      }),
+    );
+
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the sla-timer function',
+      // Only schedules of this account (confused-deputy guard).
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    // The unqualified function ARN only (no `:*` versions or aliases): what the schedules target.
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.timerFunction.functionArn],
+      }),
+    );
+    this.timerDeadLetters.grantSendMessages(this.schedulerRole);
+
+    this.reconcilerFunction = this.slaFunction('Reconciler', 'reconciler', retention, removalPolicy, {
+      timeout: Duration.seconds(60),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        SLA_SCHEDULE_GROUP: this.scheduleGroup.scheduleGroupName,
+        SLA_TIMER_ARN: this.timerFunction.functionArn,
+        SLA_SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        SLA_TIMER_DLQ_ARN: this.timerDeadLetters.queueArn,
+      },
+    });
+    const schedulesInGroup = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
+    });
+    const manageSchedules = new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [schedulesInGroup],
+    });
+    this.reconcilerFunction.addToRolePolicy(manageSchedules);
+    this.reconcilerFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    // The ticket as it is now (the desired schedules), one consistent read per changed ticket.
+    this.reconcilerFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:GetItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.reconcilerFunction.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        // Records of one item stay in order: one batch per shard at a time.
+        parallelizationFactor: 1,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(this.reconcileFailures),
+        // Only ticket items can move a deadline; the rest never invokes the function.
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { SK: { S: FilterRule.isEqual('TICKET') } } } })],
+      }),
+    );
+
+    this.alarms = [this.timerDeadLetters, this.reconcileFailures].map(
+      (queue) =>
+        new Alarm(this, `${queue.node.id}Alarm`, {
+          alarmDescription: `SLA deadlines may be missed: messages in ${queue.node.id}; inspect and redrive`,
+          metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+    );
+
+    this.acknowledgeFindings();
+  }
+
+  private deadLetterQueue(id: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue (of Scheduler targets or of the stream event source); it is alarmed and redriven by hand.',
+    });
+    return queue;
+  }
+
+  /** A function of the SLA timers: Node 24 on ARM64, an ESM bundle with its own AWS SDK. */
+  private slaFunction(
+    id: string,
+    file: string,
+    retention: RetentionDays,
+    removalPolicy: RemovalPolicy,
+    options: {
+      timeout: Duration;
+      environment: Record<string, string>;
+      deadLetterQueue?: Queue;
+    },
+  ): NodejsFunction {
+    const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy: its own log group only.
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the sla-${file} function`,
+    });
+    logGroup.grantWrite(role);
+    return new NodejsFunction(this, `${id}Function`, {
+      entry: join(PROJECT_ROOT, 'functions', 'sla', `${file}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: options.timeout,
+      role,
+      logGroup,
+      environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
+      ...(options.deadLetterQueue ? { deadLetterQueue: options.deadLetterQueue, retryAttempts: 2 } : {}),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundled, never the runtime's copy: its client-scheduler ignores ActionAfterCompletion
+        // (DESIGN.md), and a schedule that outlives its firing would fire again on the same deadline.
+        externalModules: [],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /**
+   * cdk-nag names each wildcard finding by its resource, as CloudFormation will see it: pseudo
+   * parameters as `<AWS::...>`. Schedule names are per ticket and made at run time, so the reconciler
+   * may manage any schedule, but only in its own group.
+   */
+  private acknowledgeFindings(): void {
+    const stack = Stack.of(this);
+    const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+    const resource = `arn:<AWS::Partition>:scheduler:${pseudo(stack.region, 'Region')}:${pseudo(stack.account, 'AccountId')}:schedule/${this.scheduleGroup.scheduleGroupName}/*`;
+    const policy = this.reconcilerFunction.role?.node.tryFindChild('DefaultPolicy');
+    if (!policy) return;
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${resource}]`,
+      reason:
+        'Schedule names are per ticket and made at run time: the reconciler creates, updates and deletes schedules in its own schedule group only.',
+    });
+  }
+}
