@@ -23,7 +23,7 @@ import {
   type StoredResponse,
 } from '../store/idempotency.ts';
 import type { Page } from '../store/tickets.ts';
-import { ConcurrentChangeError, commit } from '../store/transact.ts';
+import { ConcurrentChangeError, commitThroughConflicts } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
 
 /** Unforced contract saves retry a lost race this many times (a contact added meanwhile). */
@@ -134,7 +134,7 @@ export async function createAccountFor(
     );
   }
   try {
-    await commit(ctx.store, ops);
+    await commitThroughConflicts(ctx.store, ops);
   } catch (error) {
     if (!(error instanceof ConcurrentChangeError)) throw error;
     if (idempotencyKey && error.lost('idempotency')) {

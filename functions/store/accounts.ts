@@ -10,7 +10,7 @@ import type { StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { accountIndexKeys, contactIndexKeys, INDEX_FOR, INDEX_KEY_ATTRIBUTES, keys } from './keys.ts';
 import type { Page } from './tickets.ts';
-import { ConcurrentChangeError, commit, putVersioned, type WriteOp } from './transact.ts';
+import { ConcurrentChangeError, commitThroughConflicts, putVersioned, type WriteOp } from './transact.ts';
 
 export interface AccountRecord {
   id: string;
@@ -103,13 +103,15 @@ export async function saveAccount(
 ): Promise<AccountRecord> {
   const saved = { ...account, version: expectedVersion + 1 };
   try {
-    await commit(ctx, [putVersioned(ctx, 'account', accountItem(saved), expectedVersion)]);
+    await commitThroughConflicts(ctx, [putVersioned(ctx, 'account', accountItem(saved), expectedVersion)]);
     return saved;
   } catch (error) {
     if (error instanceof ConcurrentChangeError) {
-      const current = error.failed[0]?.current;
-      if (!current) throw new NotFoundError(`account ${account.id}`);
-      throw new VersionConflictError(`account ${account.id}`, current.version as number);
+      const failed = error.failed[0];
+      // No failed condition: transaction conflicts outlasted the retries; the caller may try again.
+      if (!failed) throw new VersionConflictError(`account ${account.id}`);
+      if (!failed.current) throw new NotFoundError(`account ${account.id}`);
+      throw new VersionConflictError(`account ${account.id}`, failed.current.version as number);
     }
     throw error;
   }
@@ -182,7 +184,7 @@ export async function addContact(
   const record = { ...contact, email: contact.email.toLowerCase() };
   const limit = max === undefined ? '' : ' AND contactCount < :max';
   try {
-    await commit(ctx, [
+    await commitThroughConflicts(ctx, [
       {
         label: 'account',
         Update: {
@@ -233,7 +235,7 @@ export async function addContact(
 
 export async function removeContact(ctx: StoreContext, accountId: string, email: string): Promise<void> {
   try {
-    await commit(ctx, [
+    await commitThroughConflicts(ctx, [
       {
         label: 'contact',
         Delete: {

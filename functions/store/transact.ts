@@ -62,6 +62,27 @@ export async function withRetries<T>(attempt: (round: number) => Promise<T>, max
   }
 }
 
+/**
+ * Commits `ops`, retrying only transaction conflicts (another transaction held one of the items: no
+ * condition failed and nothing was written). A failed condition is thrown for the caller to read,
+ * where retrying the same writes would only fail the same way.
+ */
+export async function commitThroughConflicts(
+  ctx: StoreContext,
+  ops: WriteOp[],
+  maxRounds = 10,
+): Promise<void> {
+  for (let round = 1; ; round++) {
+    try {
+      return await commit(ctx, ops);
+    } catch (error) {
+      const conflict = error instanceof ConcurrentChangeError && error.failed.length === 0;
+      if (!conflict || round >= maxRounds) throw error;
+      await sleep(Math.random() * Math.min(250, 2 ** (round + 2)));
+    }
+  }
+}
+
 /** Put `item` only if no item has its key yet. */
 export function putNew(ctx: StoreContext, label: string, item: Record<string, unknown>): WriteOp {
   return {
