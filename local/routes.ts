@@ -3,6 +3,7 @@
 import { handler as accounts } from '../functions/api/accounts.ts';
 import { handler as admin } from '../functions/api/admin.ts';
 import { routeGroups } from '../functions/api/contract.ts';
+import { handler as exports } from '../functions/api/exports.ts';
 import { handler as system } from '../functions/api/system.ts';
 import { handler as tickets } from '../functions/api/tickets.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
@@ -13,6 +14,7 @@ const handlers: Record<string, LambdaHttpHandler> = {
   tickets: tickets as LambdaHttpHandler,
   admin: admin as LambdaHttpHandler,
   accounts: accounts as LambdaHttpHandler,
+  exports: exports as LambdaHttpHandler,
 };
 
 export function apiRoutes(): Route[] {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';
+import { exportRoutes } from './export-contract.ts';
 import type { RouteContract } from './routing.ts';
 import {
   accountIdPath,
@@ -383,6 +384,7 @@ export const routeGroups: Record<string, Record<string, RouteContract>> = {
   tickets: ticketRoutes,
   admin: adminRoutes,
   accounts: accountRoutes,
+  exports: exportRoutes,
 };
 
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */

@@ -8,6 +8,8 @@ import { log } from '../shared/log.ts';
 export interface HttpResult {
   status: number;
   body?: unknown;
+  /** A body sent as it is, not as JSON (CSV exports); `headers` names its content-type. */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -56,9 +58,11 @@ export function httpHandler(name: string, handler: Handler) {
     try {
       const result = await handler(event, context);
       const response =
-        result.body === undefined
-          ? { statusCode: result.status, headers: result.headers ?? {} }
-          : json(result.status, result.body, result.headers);
+        result.rawBody !== undefined
+          ? { statusCode: result.status, headers: result.headers ?? {}, body: result.rawBody }
+          : result.body === undefined
+            ? { statusCode: result.status, headers: result.headers ?? {} }
+            : json(result.status, result.body, result.headers);
       log('info', 'request', {
         handler: name,
         requestId,

@@ -50,6 +50,16 @@ export const ledgerEntrySchema = z.strictObject({
   currency: currencySchema,
   reason: z.string().min(1),
   reverses: z.string().optional(),
+  /** Severity of the ticket when time was logged (exports show hours by severity and rate). */
+  severity: z.string().optional(),
+  /**
+   * Set on a late entry: the closed month it belongs to. `month` is then the open month it was
+   * booked into (functions/domain/month-close.ts), and the export shows it as an adjustment.
+   */
+  adjustsMonth: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"')
+    .optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -74,6 +84,7 @@ export interface EntryDraft {
   currency: string;
   reason: string;
   reverses?: string;
+  severity?: string;
 }
 
 /** Builds an entry, dating its month in the billing time zone. */

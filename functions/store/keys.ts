@@ -100,6 +100,10 @@ export const keys = {
     PK: `TICKET#${ticketId}`,
     SK: `ATTACHMENT#${at}#${attachmentId}`,
   }),
+  /** Close state of a ledger month (open months have none): closing, closed, export object keys. */
+  month: (month: string): ItemKey => ({ PK: `MONTH#${month}`, SK: 'MONTH' }),
+  /** The first month not closed yet: month closes start from here and move it forward. */
+  monthCursor: (): ItemKey => ({ PK: 'MONTH#CURSOR', SK: 'MONTH' }),
   /** Local runtime only: an SLA timer kept in the table (EventBridge Scheduler holds them in AWS). */
   localSchedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   /** Local runtime only: how far the movable clock has been moved, so a restart keeps the time. */

@@ -1,17 +1,28 @@
 // Ledger entries: written put-if-absent in the transaction of the change that caused them (ids are
 // derived from the cause, so a retried command cannot book twice); read per account and month, or
-// per month across accounts for the export.
+// per month across accounts for the export. An entry recorded after its month ended is booked into
+// the open month as an adjustment (functions/domain/month-close.ts); its key keeps the month it is
+// dated in, so a retry after the close still finds (and does not duplicate) it, and tickets' refs
+// stay valid. The month index (GSI3) holds it under the month it is booked into.
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../domain/ledger.ts';
+import { bookInOpenMonth, datedMonthOf } from '../domain/month-close.ts';
+import { exportTimeZone } from '../shared/export-time-zone.ts';
 import type { StoreContext } from './context.ts';
 import { INDEX_FOR, keys, ledgerIndexKeys } from './keys.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
-export function ledgerOp(ctx: StoreContext, entry: LedgerEntry): WriteOp {
-  return putNew(ctx, `ledger:${entry.id}`, {
-    ...entry,
-    ...keys.ledgerEntry(entry.accountId, entry.month, entry.id),
-    ...ledgerIndexKeys(entry),
+/**
+ * The write of `entry`, booked as of `recordedAt`. Use cases date their entries at the clock's now
+ * (or later: a deferred credit), so the entry's own date is the default; work time dated in the
+ * past (`workedAt`) passes the clock's now.
+ */
+export function ledgerOp(ctx: StoreContext, entry: LedgerEntry, recordedAt = new Date(entry.at)): WriteOp {
+  const booked = bookInOpenMonth(entry, recordedAt, exportTimeZone());
+  return putNew(ctx, `ledger:${booked.id}`, {
+    ...booked,
+    ...keys.ledgerEntry(booked.accountId, datedMonthOf(booked), booked.id),
+    ...ledgerIndexKeys(booked),
     type: 'ledger',
   });
 }
@@ -32,7 +43,7 @@ async function queryAll(ctx: StoreContext, input: ConstructorParameters<typeof Q
   return items;
 }
 
-/** An account's entries of one month (`YYYY-MM`), in entry-id order. */
+/** An account's entries dated in one month (`YYYY-MM`, late ones included), in entry-id order. */
 export async function ledgerOfAccount(
   ctx: StoreContext,
   accountId: string,
@@ -50,7 +61,7 @@ export async function ledgerOfAccount(
 
 /** Where an entry is stored, `<month>#<id>`: tickets keep these to find their own entries. */
 export function ledgerRef(entry: LedgerEntry): string {
-  return `${entry.month}#${entry.id}`;
+  return `${datedMonthOf(entry)}#${entry.id}`;
 }
 
 /** Entries by their refs (a ticket's own, for reclassification): one BatchGet per 100. */
@@ -78,7 +89,7 @@ export async function ledgerEntriesByRef(
   return entries.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }
 
-/** Every account's entries of one month, ordered by account then time (the export). */
+/** Every account's entries booked in one month, ordered by account then time. */
 export async function ledgerOfMonth(ctx: StoreContext, month: string): Promise<LedgerEntry[]> {
   const items = await queryAll(ctx, {
     TableName: ctx.tableName,
@@ -87,4 +98,32 @@ export async function ledgerOfMonth(ctx: StoreContext, month: string): Promise<L
     ExpressionAttributeValues: { ':pk': `LEDGER#${month}` },
   });
   return items.map(toEntry);
+}
+
+/**
+ * The entries booked in `month`, page by page as DynamoDB returns them (up to 1 MB each), ordered by
+ * account then time: one Query on the month's index partition, never a Scan, and never the whole
+ * month in memory. `pageSize` caps items per page (tests).
+ */
+export async function* ledgerPagesOfMonth(
+  ctx: StoreContext,
+  month: string,
+  pageSize?: number,
+): AsyncGenerator<LedgerEntry[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        IndexName: INDEX_FOR.ledgerByMonth,
+        KeyConditionExpression: 'GSI3PK = :pk',
+        ExpressionAttributeValues: { ':pk': `LEDGER#${month}` },
+        ExclusiveStartKey: startKey,
+        ...(pageSize ? { Limit: pageSize } : {}),
+      }),
+    );
+    const items = result.Items ?? [];
+    if (items.length > 0) yield items.map(toEntry);
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
 }

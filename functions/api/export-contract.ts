@@ -1,0 +1,82 @@
+// The exports route group's contract: `GET /v1/exports/{month}` for finance (DESIGN.md), and the
+// shapes of the JSON export, the presigned-download answer and the "not closed yet" problem.
+import { z } from 'zod';
+import type { RouteContract } from './routing.ts';
+import { monthSchema, problemSchema } from './schemas.ts';
+
+const lineSchema = z
+  .object({
+    month: z.string(),
+    accountId: z.string(),
+    planId: z.string().optional(),
+    lineType: z.enum(['usage', 'adjustment']),
+    adjustsMonth: z.string().optional().meta({ description: 'Adjustments: the closed month they belong to' }),
+    kind: z.string(),
+    reversesKind: z.string().optional(),
+    poolId: z.string().optional(),
+    severity: z.string().optional(),
+    unit: z.enum(['request', 'minute', 'ticket']),
+    quantity: z.int(),
+    unitPrice: z.int().optional().meta({ description: 'Minor units per request or ticket' }),
+    hourlyRate: z.int().optional().meta({ description: 'Minor units per hour (minute lines)' }),
+    amount: z.int().meta({ description: 'Signed, in minor units of currency' }),
+    currency: z.string(),
+    remainingAllowance: z.int().optional(),
+    remainingUnit: z.enum(['request', 'minute']).optional(),
+    entryCount: z.int(),
+  })
+  .meta({ id: 'InvoiceLine', description: 'One line of the usage export (docs/exports.md)' });
+
+export const usageExportSchema = z
+  .object({
+    format: z.literal('support-desk/usage-export@1'),
+    month: z.string(),
+    exportTimeZone: z.string(),
+    amountsIn: z.literal('minor units'),
+    accounts: z.array(
+      z.object({
+        accountId: z.string(),
+        planId: z.string().optional(),
+        totals: z.record(z.string(), z.int()),
+        lines: z.array(lineSchema),
+      }),
+    ),
+    totals: z.record(z.string(), z.int()).meta({ description: 'Amount per currency, minor units' }),
+    accountCount: z.int(),
+    lineCount: z.int(),
+    entryCount: z.int(),
+  })
+  .meta({ id: 'UsageExport' });
+
+export const exportDownloadSchema = z
+  .object({ url: z.string(), expiresAt: z.string(), bytes: z.int(), sha256: z.string() })
+  .meta({ id: 'ExportDownload', description: 'A short-lived presigned URL of a large export' });
+
+export const monthNotClosedSchema = problemSchema
+  .extend({ closesAt: z.string().meta({ description: 'When the month closes and its export exists' }) })
+  .meta({ id: 'MonthNotClosed' });
+
+export const exportRoutes = {
+  getExport: {
+    routeKey: 'GET /v1/exports/{month}',
+    roles: ['finance', 'admin'],
+    tags: ['exports'],
+    summary: 'The usage export of a closed month, every account (CSV or JSON)',
+    description:
+      '`Accept: text/csv` answers the CSV file (`text/csv; charset=utf-8`, columns in docs/exports.md); anything else the JSON document. Immutable: every pull returns the same bytes (ETag is its sha256). Exports above 5 MB answer 303 with a presigned URL valid for 5 minutes.',
+    path: z.object({ month: monthSchema }),
+    headers: z.object({ accept: z.string().optional() }),
+    responses: {
+      200: { description: 'The export (JSON shown; CSV with Accept: text/csv)', schema: usageExportSchema },
+      303: {
+        description: 'Large export: download it from `Location` (also in the body)',
+        schema: exportDownloadSchema,
+      },
+      400: { description: 'Malformed month, or one that has not started', schema: problemSchema },
+      401: { description: 'Missing or unknown API key', schema: problemSchema },
+      403: { description: 'Only finance and admin keys pull exports', schema: problemSchema },
+      404: { description: 'The month ended before the desk ran: there is no export', schema: problemSchema },
+      409: { description: 'The month is not closed yet; `closesAt` says when', schema: monthNotClosedSchema },
+    },
+  },
+} satisfies Record<string, RouteContract>;
