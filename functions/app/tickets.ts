@@ -528,8 +528,13 @@ export interface TimeEntryInput {
   minutes: number;
   conversationId?: string;
   note?: string;
+  /** When the work was done (ISO instant); default now. */
+  workedAt?: string;
   loggedBy: string;
 }
+
+/** How far back work may be logged: a quarter, so a month's invoice can still be corrected. */
+export const MAX_WORKED_AGO_MS = 90 * 24 * 3600_000;
 
 /** Logs agent time: rounded, drawn from the hour pool, billed or refused as the plan says (001-003). */
 export async function logTime(
@@ -540,6 +545,13 @@ export async function logTime(
 ): Promise<Changed & { entry: TimeEntryRecord }> {
   if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > 24 * 60) {
     throw ValidationError.field('minutes', 'must be a whole number of minutes from 1 to 1440');
+  }
+  const workedAt = input.workedAt === undefined ? undefined : new Date(input.workedAt);
+  if (workedAt !== undefined) {
+    const ago = ctx.clock.now().getTime() - workedAt.getTime();
+    if (Number.isNaN(ago) || ago < 0 || ago > MAX_WORKED_AGO_MS) {
+      throw ValidationError.field('workedAt', 'must be an instant in the last 90 days, not in the future');
+    }
   }
   let entry: TimeEntryRecord | undefined;
   const changed = await changeTicket(ctx, ticketId, () => [], {
@@ -556,7 +568,7 @@ export async function logTime(
         {
           id,
           minutes: input.minutes,
-          at: now,
+          at: workedAt ?? now,
           ...(input.conversationId
             ? { conversationId: input.conversationId, priorConversationMinutes: prior }
             : {}),
@@ -587,7 +599,9 @@ export async function logTime(
       return [
         timeEntryOp(ctx.store, entry),
         ...poolOps(ctx, ticket.accountId, state.pools, billed.usage),
-        ...billed.entries.map((e) => ledgerOp(ctx.store, e)),
+        // Severity lets the export show hours by severity and rate; booking as of now makes work
+        // dated in a closed month an adjustment of the open one.
+        ...billed.entries.map((e) => ledgerOp(ctx.store, { ...e, severity: ticket.severity }, now)),
       ];
     },
   });
