@@ -205,11 +205,14 @@ export async function run(): Promise<Record<string, number>> {
     );
 
     const requests = await requestsPerOperation(customers[0]!, agent);
-    const sequential = await sequentialCreates(customers[1]!);
-    const bare = await bareTransactions(admin, 200);
+    const sequential = await sequentialCreates(customers[1]!, admin);
+    const bare = sequential.bareMs;
+    // Half before and half after the load, so drift on a shared machine weighs on both sides.
+    const bareSamples = await bareTransactionsConcurrent(admin, CLIENTS, 2500);
     const load = await concurrentLoad(customers, agent, seconds * 1000);
     const verdict = await verify(agent, accounts, load);
-    const bareUnderLoad = await bareTransactionsConcurrent(admin, CLIENTS, 5000);
+    bareSamples.push(...(await bareTransactionsConcurrent(admin, CLIENTS, 2500)));
+    const bareUnderLoad = median(bareSamples);
 
     const figures: Record<string, number> = {
       'requests.createTicket': requests.createTicket,
@@ -318,23 +321,34 @@ async function requestsPerOperation(customer: Client, agent: Client) {
   };
 }
 
-/** One client creating tickets one after another: the create's own latency and its parts. */
-async function sequentialCreates(customer: Client) {
+/**
+ * One client creating tickets one after another, each create paired with a bare two-item
+ * transaction (interleaved, so both see the same machine): the create's latency, its parts and
+ * the floor it compares with.
+ */
+async function sequentialCreates(customer: Client, client: ReturnType<typeof localClient>) {
+  for (let i = 0; i < 20; i++) await bareTransaction(client, i);
   const times: number[] = [];
+  const bare: number[] = [];
   spent.clear();
   transactionItems = [];
-  counting = true;
   try {
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 100; i++) {
+      const began = performance.now();
+      await bareTransaction(client, 1000 + i);
+      bare.push(performance.now() - began);
+      counting = true;
       const started = performance.now();
       const created = await customer('POST', '/v1/tickets', { subject: `Seq ${i}`, body: 'sequential' });
       times.push(performance.now() - started);
+      counting = false;
       if (created.status !== 201) throw new Error(`sequential create: ${created.status}`);
     }
   } finally {
     counting = false;
   }
   return {
+    bareMs: median(bare),
     createMs: median(times),
     queryMs: median(spent.get('QueryCommand') ?? []),
     transactMs: median(spent.get('TransactWriteItemsCommand') ?? []),
@@ -353,27 +367,15 @@ function bareTransaction(client: ReturnType<typeof localClient>, n: number) {
   );
 }
 
-/** The floor: one client, one two-item transaction at a time. */
-async function bareTransactions(client: ReturnType<typeof localClient>, count: number): Promise<number> {
-  for (let i = 0; i < 20; i++) await bareTransaction(client, i);
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await bareTransaction(client, 1000 + i);
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
-
 /** The same transaction from as many concurrent loops as the load test has clients. */
 async function bareTransactionsConcurrent(
   client: ReturnType<typeof localClient>,
   loops: number,
   durationMs: number,
-): Promise<number> {
+): Promise<number[]> {
   const times: number[] = [];
   const deadline = performance.now() + durationMs;
-  let n = 100_000;
+  let n = 100_000 + Math.floor(Math.random() * 1_000_000_000);
   await Promise.all(
     Array.from({ length: loops }, async () => {
       while (performance.now() < deadline) {
@@ -383,7 +385,7 @@ async function bareTransactionsConcurrent(
       }
     }),
   );
-  return median(times);
+  return times;
 }
 
 interface Load {
