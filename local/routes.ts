@@ -4,6 +4,7 @@ import { handler as accounts } from '../functions/api/accounts.ts';
 import { handler as admin } from '../functions/api/admin.ts';
 import { routeGroups } from '../functions/api/contract.ts';
 import { handler as exports } from '../functions/api/exports.ts';
+import { handler as mail } from '../functions/api/mail.ts';
 import { handler as system } from '../functions/api/system.ts';
 import { handler as tickets } from '../functions/api/tickets.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
@@ -15,6 +16,7 @@ const handlers: Record<string, LambdaHttpHandler> = {
   admin: admin as LambdaHttpHandler,
   accounts: accounts as LambdaHttpHandler,
   exports: exports as LambdaHttpHandler,
+  mail: mail as LambdaHttpHandler,
 };
 
 export function apiRoutes(): Route[] {

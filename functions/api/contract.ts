@@ -6,6 +6,7 @@ import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';
 import { exportRoutes } from './export-contract.ts';
+import { mailRoutes } from './mail-contract.ts';
 import type { RouteContract } from './routing.ts';
 import {
   accountIdPath,
@@ -385,6 +386,7 @@ export const routeGroups: Record<string, Record<string, RouteContract>> = {
   admin: adminRoutes,
   accounts: accountRoutes,
   exports: exportRoutes,
+  mail: mailRoutes,
 };
 
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */

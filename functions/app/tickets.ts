@@ -48,6 +48,7 @@ import {
 } from '../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
+import { acknowledgementOps, agentReplyOps, resolutionOps } from './ticket-mail.ts';
 
 /** A ticket as stored: the domain's ticket plus what the store and the other use cases need. */
 export interface TicketRecord extends Ticket {
@@ -163,6 +164,10 @@ export interface OpenTicketInput {
   messageId?: string;
   relatedTicketId?: string;
   idempotency?: Idempotency;
+  /** The new ticket's id, when the caller needs it before the commit (email attachments). */
+  id?: string;
+  /** Extra writes in the same transaction, built from the new ticket (the email intake's markers). */
+  extraOps?: (ticket: TicketRecord) => Promise<WriteOp[]>;
 }
 
 export type Opened =
@@ -191,7 +196,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
       const metering = meteringFor(catalog, state.account.id, state.account.contract);
       const plan = metering.plan;
       const now = ctx.clock.now();
-      const id = ctx.newId();
+      const id = input.id ?? ctx.newId();
       const severity = input.severity ?? plan.defaultSeverity;
       const kind = input.kind ?? 'request';
       const context = ticketContextOf(catalog, plan);
@@ -251,6 +256,9 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         ...poolOps(ctx, state.account.id, state.pools, metered.usage),
         ...metered.entries.map((entry) => ledgerOp(ctx.store, entry)),
         messageOp(ctx.store, message),
+        // Mail: the acknowledgement (outbox), and whatever the caller adds.
+        ...acknowledgementOps(ctx, ticket, input.messageId),
+        ...(input.extraOps ? await input.extraOps(ticket) : []),
       ];
       const idem = input.idempotency;
       const recorded = idem?.respond(ticket, catalog);
@@ -393,6 +401,8 @@ export async function changeTicket(
       }
     }
     const extra = options.extraOps ? await options.extraOps(next, meteringNow) : [];
+    // Mail the change sends (the resolution notice) goes out through the outbox, in this transaction.
+    extra.push(...(await resolutionOps(ctx, next, events)));
     if (!changed && entries.length === 0 && extra.length === 0)
       return { ticket, events, catalog, changed: false };
     next = {
@@ -461,6 +471,8 @@ export interface ReplyInput {
   automatic?: boolean;
   channel: MessageRecord['channel'];
   messageId?: string;
+  /** Extra writes in the reply's transaction, built from the ticket (the email intake's markers). */
+  extraOps?: (ticket: TicketRecord) => Promise<WriteOp[]>;
 }
 
 /**
@@ -502,7 +514,10 @@ export async function replyToTicket(
       ...(principal ? { principal } : {}),
       extraOps: async (ticket) => {
         message.accountId = ticket.accountId;
-        return [messageOp(ctx.store, message)];
+        // The agent's mail first: it records on the message the Message-ID it goes out as.
+        const mail = await agentReplyOps(ctx, ticket, message);
+        const extra = input.extraOps ? await input.extraOps(ticket) : [];
+        return [...mail, messageOp(ctx.store, message), ...extra];
       },
     },
   );

@@ -1,0 +1,70 @@
+// The mail route group's contract: the quarantine agents work from. Mail held for spam or failed
+// authentication (SPF, DKIM, DMARC) is listed here and, once an agent releases it, goes through the
+// rest of the intake as if it had passed.
+import { z } from 'zod';
+import type { RouteContract } from './routing.ts';
+import { listQuerySchema, problemSchema, ticketIdPath } from './schemas.ts';
+
+const verdict = z
+  .string()
+  .meta({ description: 'SES verdict: PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED' });
+
+export const quarantineEntrySchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['held', 'released']),
+    reasons: z.array(z.string()).meta({ description: 'Failed checks: spam, spf, dkim, dmarc' }),
+    verdicts: z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
+    from: z.string(),
+    subject: z.string(),
+    receivedAt: z.string(),
+    releasedAt: z.string().optional(),
+    outcome: z.string().optional(),
+    ticketId: z.string().optional(),
+  })
+  .meta({ id: 'QuarantineEntry' });
+
+export const quarantinePageSchema = z.object({
+  items: z.array(quarantineEntrySchema),
+  nextCursor: z.string().optional(),
+});
+
+export const releasedSchema = z
+  .object({
+    id: z.string(),
+    outcome: z
+      .string()
+      .meta({ description: 'What the mail became: ticket, reply, automatic, unknownSender, …' }),
+    ticketId: z.string().optional(),
+  })
+  .meta({ id: 'QuarantineRelease' });
+
+const problems = {
+  400: { description: 'Invalid input; `errors` names each field', schema: problemSchema },
+  401: { description: 'Missing or unknown API key', schema: problemSchema },
+  403: { description: 'The key’s role may not use this route', schema: problemSchema },
+} as const;
+
+export const mailRoutes = {
+  listQuarantine: {
+    routeKey: 'GET /v1/quarantine',
+    roles: ['agent', 'admin'],
+    tags: ['mail'],
+    summary: 'Inbound mail held in quarantine (spam or failed SPF/DKIM/DMARC), oldest first',
+    query: listQuerySchema,
+    responses: { 200: { description: 'A page', schema: quarantinePageSchema }, ...problems },
+  },
+  releaseQuarantine: {
+    routeKey: 'POST /v1/quarantine/{id}/release',
+    roles: ['agent', 'admin'],
+    tags: ['mail'],
+    summary: 'Release a held mail: it becomes a ticket or a reply as if it had passed the checks',
+    description: 'Idempotent: releasing a released mail answers with what it became.',
+    path: ticketIdPath,
+    responses: {
+      200: { description: 'Released', schema: releasedSchema },
+      ...problems,
+      404: { description: 'No such quarantined mail', schema: problemSchema },
+    },
+  },
+} satisfies Record<string, RouteContract>;

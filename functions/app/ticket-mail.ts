@@ -1,0 +1,133 @@
+// Which ticket changes send mail to the ticket's contact, as outbox items written in the change's own
+// transaction: the acknowledgement with the reference when a ticket opens, an agent's public reply,
+// the resolution notice. Tickets without a contact address (opened through the API with a key) get
+// none: the API response is their acknowledgement. The outbox sender delivers them.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { TicketEvent } from '../domain/ticket.ts';
+import {
+  acknowledgement,
+  agentReply,
+  type ComposedMail,
+  type MailTicket,
+  resolutionNotice,
+  type Thread,
+} from '../email/outbound.ts';
+import { mailSettingsFromEnv } from '../email/settings.ts';
+import { keys } from '../store/keys.ts';
+import type { MessageRecord } from '../store/messages.ts';
+import { outboxOp } from '../store/outbox.ts';
+import type { WriteOp } from '../store/transact.ts';
+import type { AppContext } from './context.ts';
+import type { TicketRecord } from './tickets.ts';
+
+/** How many earlier Message-IDs of a ticket a mail's References carries. */
+const THREAD_DEPTH = 20;
+
+function mailTicket(ticket: TicketRecord): MailTicket | undefined {
+  if (!ticket.contactEmail) return undefined;
+  return {
+    id: ticket.id,
+    reference: ticket.reference,
+    subject: ticket.subject,
+    contactEmail: ticket.contactEmail,
+  };
+}
+
+/** The outbox write of a composed mail. */
+export function outboxOpFor(ctx: AppContext, composed: ComposedMail, id: string): WriteOp {
+  return outboxOp(ctx.store, {
+    id,
+    kind: composed.kind,
+    messageId: composed.messageId,
+    automatic: composed.automatic,
+    mail: composed.mail,
+    status: 'pending',
+    attempts: 0,
+    createdAt: ctx.clock.now().toISOString(),
+    ...(composed.ticketId ? { ticketId: composed.ticketId } : {}),
+  });
+}
+
+/** Message-IDs of the ticket's recent messages, oldest first: the thread a new mail continues. */
+async function threadOf(ctx: AppContext, ticketId: string): Promise<string[]> {
+  const { PK, SKPrefix } = keys.messagePrefix(ticketId);
+  const result = await ctx.store.doc.send(
+    new QueryCommand({
+      TableName: ctx.store.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
+      ProjectionExpression: 'messageId',
+      ScanIndexForward: false,
+      Limit: THREAD_DEPTH,
+    }),
+  );
+  return (result.Items ?? [])
+    .map((item) => item.messageId as string | undefined)
+    .filter((id): id is string => typeof id === 'string')
+    .reverse();
+}
+
+function threadFrom(ids: string[]): Thread {
+  const last = ids.at(-1);
+  return { ...(last ? { inReplyTo: last } : {}), references: ids };
+}
+
+/** The acknowledgement of a new ticket, answering the mail that opened it (if one did). */
+export function acknowledgementOps(
+  ctx: AppContext,
+  ticket: TicketRecord,
+  inboundMessageId?: string,
+): WriteOp[] {
+  const target = mailTicket(ticket);
+  if (!target) return [];
+  const id = ctx.newId();
+  const composed = acknowledgement(
+    { ...target, entitlement: ticket.entitlement, ...(ticket.relatedTicketId ? { continues: true } : {}) },
+    id,
+    mailSettingsFromEnv(),
+    inboundMessageId ? { inReplyTo: inboundMessageId, references: [inboundMessageId] } : {},
+  );
+  return [outboxOpFor(ctx, composed, id)];
+}
+
+/**
+ * An agent's public reply goes to the contact in the ticket's thread; the message records the
+ * Message-ID it went out as, so the customer's answer threads back to it.
+ */
+export async function agentReplyOps(
+  ctx: AppContext,
+  ticket: TicketRecord,
+  message: MessageRecord,
+): Promise<WriteOp[]> {
+  const target = mailTicket(ticket);
+  if (!target || message.author.type !== 'agent' || message.visibility !== 'public' || message.automatic)
+    return [];
+  const id = ctx.newId();
+  const composed = agentReply(
+    target,
+    id,
+    mailSettingsFromEnv(),
+    threadFrom(await threadOf(ctx, ticket.id)),
+    message.body,
+  );
+  message.messageId = composed.messageId;
+  return [outboxOpFor(ctx, composed, id)];
+}
+
+/** The resolution notice, when a change resolved the ticket. */
+export async function resolutionOps(
+  ctx: AppContext,
+  ticket: TicketRecord,
+  events: readonly TicketEvent[],
+): Promise<WriteOp[]> {
+  const target = mailTicket(ticket);
+  if (!target || !events.some((e) => e.type === 'resolved')) return [];
+  const id = ctx.newId();
+  const composed = resolutionNotice(
+    target,
+    id,
+    mailSettingsFromEnv(),
+    threadFrom(await threadOf(ctx, ticket.id)),
+  );
+  return [outboxOpFor(ctx, composed, id)];
+}

@@ -1,0 +1,56 @@
+// The text a mail adds to a ticket: text/plain when the sender gave one, else the HTML converted to
+// text; then the quoted earlier conversation stripped (Outlook's "From: … Sent: …", Gmail's and
+// Apple Mail's "On … wrote:", `>` quotes, "Sent from my iPhone") with email-reply-parser. The raw
+// message is kept in the blob store, so nothing stripped here is lost.
+import EmailReplyParser from 'email-reply-parser';
+import { convert } from 'html-to-text';
+
+/** Text past this size is not run through the reply parser (its regexes are not linear on every input). */
+const STRIP_LIMIT = 200_000;
+/** The longest message body a ticket stores (the API accepts the same). */
+export const MAX_BODY_CHARS = 100_000;
+
+export function htmlToText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      // Quoted history as mail clients mark it in HTML: Gmail, Apple Mail, Thunderbird.
+      { selector: 'div.gmail_quote', format: 'skip' },
+      { selector: 'blockquote[type="cite"]', format: 'skip' },
+      { selector: 'div.moz-cite-prefix', format: 'skip' },
+    ],
+  });
+}
+
+function normalise(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    .replace(/[ \t]+$/gm, '')
+    .trim();
+}
+
+/** What the sender wrote in this message, without the quoted history. Empty stays empty. */
+export function visibleReply(text: string): string {
+  const clean = normalise(text);
+  if (clean === '' || clean.length > STRIP_LIMIT) return clean;
+  const visible = normalise(new EmailReplyParser().read(clean).getVisibleText());
+  // A message that is all quote (a bare forward) keeps its text rather than becoming empty.
+  return visible === '' ? clean : visible;
+}
+
+export interface MailBody {
+  text: string;
+  source: 'text' | 'html' | 'none';
+  truncated: boolean;
+}
+
+export function mailBody(mail: { text?: string; html?: string }): MailBody {
+  const source = mail.text ? 'text' : mail.html ? 'html' : 'none';
+  const full = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
+  const visible = visibleReply(full);
+  const truncated = visible.length > MAX_BODY_CHARS;
+  return { text: truncated ? visible.slice(0, MAX_BODY_CHARS) : visible, source, truncated };
+}

@@ -1,0 +1,78 @@
+// Lambda entry of the email intake: SES's receipt rule stores the raw message in S3 (key
+// `<MAIL_RAW_PREFIX><SES message id>`) and invokes this with the receipt event. Each record goes
+// through the intake; a failure throws, so Lambda's retries (and then its failure destination)
+// take over, and redelivery is harmless. The local SMTP server calls `sesIntakeHandler` too.
+import { S3Client } from '@aws-sdk/client-s3';
+import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
+import { LocalBlobs } from '../adapters/blobs-local.ts';
+import { S3Blobs } from '../adapters/blobs-s3.ts';
+import { runtimeContext } from '../app/runtime.ts';
+import { log } from '../shared/log.ts';
+import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
+import { mailSettingsFromEnv } from './settings.ts';
+
+const status = (verdict: SESReceiptStatus | undefined) => verdict?.status ?? 'GRAY';
+
+export function receiptsOf(event: SESEvent, rawPrefix: string): Receipt[] {
+  return event.Records.map(({ ses }) => ({
+    sesMessageId: ses.mail.messageId,
+    rawKey: `${rawPrefix}${ses.mail.messageId}`,
+    receivedAt: ses.receipt.timestamp ?? ses.mail.timestamp,
+    envelopeFrom: ses.mail.source ?? '',
+    verdicts: {
+      spam: status(ses.receipt.spamVerdict),
+      virus: status(ses.receipt.virusVerdict),
+      spf: status(ses.receipt.spfVerdict),
+      dkim: status(ses.receipt.dkimVerdict),
+      dmarc: status(ses.receipt.dmarcVerdict),
+    },
+  }));
+}
+
+export function sesIntakeHandler(intake: Intake, rawPrefix: string) {
+  return async function handle(event: SESEvent): Promise<IntakeResult[]> {
+    const results: IntakeResult[] = [];
+    for (const receipt of receiptsOf(event, rawPrefix)) {
+      try {
+        const result = await intake.receive(receipt);
+        log('info', 'mail processed', { ...result });
+        results.push(result);
+      } catch (error) {
+        log('error', 'mail intake failed', {
+          sesMessageId: receipt.sesMessageId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        throw error;
+      }
+    }
+    return results;
+  };
+}
+
+let intake: Intake | undefined;
+
+/**
+ * The intake as configured by the environment: raw mail and attachments in `MAIL_BUCKET` (S3), or
+ * under `MAIL_DIR` on one machine (the local runtime sets it). One per container.
+ */
+export function intakeFromEnvironment(): Intake {
+  if (!intake) {
+    const directory = process.env.MAIL_DIR;
+    const bucket = process.env.MAIL_BUCKET;
+    if (!directory && !bucket) throw new Error('MAIL_BUCKET (or MAIL_DIR locally) is not set');
+    intake = createIntake({
+      context: runtimeContext,
+      blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
+      settings: mailSettingsFromEnv(),
+    });
+  }
+  return intake;
+}
+
+let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
+
+/** Lambda entry: raw mail is under `MAIL_RAW_PREFIX` (default `inbound/`) in the mail bucket. */
+export async function handler(event: SESEvent): Promise<IntakeResult[]> {
+  fromEnvironment ??= sesIntakeHandler(intakeFromEnvironment(), process.env.MAIL_RAW_PREFIX ?? 'inbound/');
+  return fromEnvironment(event);
+}

@@ -1,0 +1,234 @@
+// The mail the desk writes: acknowledgements, agent replies, resolution notices, and the one polite
+// answer to mail we cannot take (unknown sender, oversized, refused by the plan). Every mail about a
+// ticket carries the reference in the subject and our token in its Message-ID, and continues the
+// thread (In-Reply-To, References). Mail no person wrote says so (`Auto-Submitted`, RFC 3834) and
+// asks auto-responders to stay quiet; `X-Loop` lets us recognise it if it ever comes back. Pure.
+import type { OutboundMail } from '../ports/mail.ts';
+import type { MailSettings } from './settings.ts';
+import { outboundMessageId, subjectWithReference } from './threading.ts';
+
+export type OutboundKind =
+  | 'acknowledgement'
+  | 'agentReply'
+  | 'resolution'
+  | 'unknownSender'
+  | 'oversized'
+  | 'refused';
+
+export interface ComposedMail {
+  kind: OutboundKind;
+  /** Our Message-ID (without brackets). */
+  messageId: string;
+  /** Sent by the desk itself, not by a person: rate-limited per recipient. */
+  automatic: boolean;
+  ticketId?: string;
+  mail: OutboundMail;
+}
+
+/** What mail about a ticket needs of it. */
+export interface MailTicket {
+  id: string;
+  reference: string;
+  subject: string;
+  contactEmail: string;
+}
+
+/** Where in the conversation this mail goes: the message it answers and the thread so far. */
+export interface Thread {
+  inReplyTo?: string;
+  references?: readonly string[];
+}
+
+const MAX_REFERENCES = 20;
+
+/**
+ * Threading headers. SES replaces the Message-ID we set with its own, so every mail about a ticket
+ * also carries the ticket's thread token first in References: replies copy References, and the
+ * token leads back to the ticket whichever Message-ID the mail went out with.
+ */
+function threadHeaders(
+  messageId: string,
+  thread: Thread,
+  settings: MailSettings,
+  ticketId?: string,
+): Record<string, string> {
+  const root = ticketId ? [outboundMessageId(ticketId, 'thread', settings)] : [];
+  const chain = [...root, ...(thread.references ?? []).filter((id) => !root.includes(id))];
+  if (thread.inReplyTo && !chain.includes(thread.inReplyTo)) chain.push(thread.inReplyTo);
+  // Keep the root and the newest: mail clients thread on those, and the header stays short.
+  const kept = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
+  return {
+    'Message-ID': `<${messageId}>`,
+    ...(thread.inReplyTo ? { 'In-Reply-To': `<${thread.inReplyTo}>` } : {}),
+    ...(kept.length > 0 ? { References: kept.map((id) => `<${id}>`).join(' ') } : {}),
+  };
+}
+
+function from(settings: MailSettings): string {
+  return `"${settings.displayName.replace(/["\\]/g, '')}" <${settings.supportAddress}>`;
+}
+
+function automaticHeaders(settings: MailSettings, kind: 'auto-replied' | 'auto-generated') {
+  return {
+    'Auto-Submitted': kind,
+    'X-Auto-Response-Suppress': 'All',
+    Precedence: 'auto_reply',
+    'X-Loop': settings.supportAddress,
+  };
+}
+
+function footer(reference: string): string {
+  return `\n\n--\nTicket ${reference}. Reply to this mail to add to it; keep [${reference}] in the subject.\n`;
+}
+
+function ticketMail(
+  kind: OutboundKind,
+  ticket: MailTicket,
+  unique: string,
+  settings: MailSettings,
+  thread: Thread,
+  text: string,
+  automatic: boolean,
+): ComposedMail {
+  const messageId = outboundMessageId(ticket.id, unique, settings);
+  return {
+    kind,
+    messageId,
+    automatic,
+    ticketId: ticket.id,
+    mail: {
+      from: from(settings),
+      to: [ticket.contactEmail],
+      subject: subjectWithReference(ticket.reference, ticket.subject),
+      text,
+      headers: {
+        ...threadHeaders(messageId, thread, settings, ticket.id),
+        ...(automatic
+          ? automaticHeaders(settings, kind === 'acknowledgement' ? 'auto-replied' : 'auto-generated')
+          : { 'X-Loop': settings.supportAddress }),
+        'X-Support-Desk-Ticket': ticket.reference,
+      },
+    },
+  };
+}
+
+export function acknowledgement(
+  ticket: MailTicket & { entitlement?: { decision: string; reason: string }; continues?: boolean },
+  unique: string,
+  settings: MailSettings,
+  thread: Thread,
+): ComposedMail {
+  const lines = [
+    `We have received your request and opened ticket ${ticket.reference}.`,
+    ...(ticket.continues
+      ? ['It continues an earlier ticket of yours that was already resolved or closed.']
+      : []),
+    ...(ticket.entitlement ? ['', ticket.entitlement.reason] : []),
+    '',
+    'An agent will confirm its severity and answer you here.',
+  ];
+  return ticketMail(
+    'acknowledgement',
+    ticket,
+    unique,
+    settings,
+    thread,
+    lines.join('\n') + footer(ticket.reference),
+    true,
+  );
+}
+
+export function agentReply(
+  ticket: MailTicket,
+  unique: string,
+  settings: MailSettings,
+  thread: Thread,
+  body: string,
+): ComposedMail {
+  return ticketMail(
+    'agentReply',
+    ticket,
+    unique,
+    settings,
+    thread,
+    body.trimEnd() + footer(ticket.reference),
+    false,
+  );
+}
+
+export function resolutionNotice(
+  ticket: MailTicket,
+  unique: string,
+  settings: MailSettings,
+  thread: Thread,
+): ComposedMail {
+  const text =
+    `Ticket ${ticket.reference} has been resolved.\n\n` +
+    'If the problem is not solved, reply to this mail and the ticket is reopened.';
+  return ticketMail('resolution', ticket, unique, settings, thread, text + footer(ticket.reference), true);
+}
+
+/** An answer to a mail that made no ticket: to its sender, in its thread, marked automatic. */
+function answer(
+  kind: OutboundKind,
+  to: string,
+  inbound: { messageId: string; subject: string },
+  unique: string,
+  settings: MailSettings,
+  text: string,
+): ComposedMail {
+  const messageId = outboundMessageId(undefined, unique, settings);
+  const subject = inbound.subject.trim() || '(no subject)';
+  return {
+    kind,
+    messageId,
+    automatic: true,
+    mail: {
+      from: from(settings),
+      to: [to],
+      subject: /^re\s*:/i.test(subject) ? subject : `Re: ${subject}`,
+      text,
+      headers: {
+        ...threadHeaders(messageId, { inReplyTo: inbound.messageId }, settings),
+        ...automaticHeaders(settings, 'auto-replied'),
+      },
+    },
+  };
+}
+
+export function unknownSenderReply(
+  to: string,
+  inbound: { messageId: string; subject: string },
+  unique: string,
+  settings: MailSettings,
+): ComposedMail {
+  const text =
+    'Thank you for writing to us. Your address is not registered as a support contact, so no ticket was opened.\n\n' +
+    `${settings.registrationHint}\n\n` +
+    'This is an automatic reply; you will receive it at most once a day.\n';
+  return answer('unknownSender', to, inbound, unique, settings, text);
+}
+
+export function oversizedReply(
+  to: string,
+  inbound: { messageId: string; subject: string },
+  unique: string,
+  settings: MailSettings,
+  limitBytes: number,
+): ComposedMail {
+  const text =
+    `Your message was larger than ${Math.round(limitBytes / (1024 * 1024))} MB, so we could not add it to a ticket.\n\n` +
+    'Please send it again without the large attachments, or with a link to them. We have kept the message in case our team needs it.\n';
+  return answer('oversized', to, inbound, unique, settings, text);
+}
+
+export function refusedReply(
+  to: string,
+  inbound: { messageId: string; subject: string },
+  unique: string,
+  settings: MailSettings,
+  reason: string,
+): ComposedMail {
+  const text = `We could not open a ticket for your message under your support plan:\n\n${reason}\n`;
+  return answer('refused', to, inbound, unique, settings, text);
+}
