@@ -23,6 +23,7 @@ import {
   splitCatalogItemId,
 } from '../app/catalogs.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { parseWith } from '../domain/validation.ts';
 import type { AccountRecord } from '../store/accounts.ts';
 import type { StoredCatalog } from '../store/catalogs.ts';
 import { validIdempotencyKey } from '../store/idempotency.ts';
@@ -31,6 +32,7 @@ import type { HttpResult } from './http.ts';
 import { idempotencyKeyOf, ifMatchVersion, jsonBody, pathParam, queryOf } from './request.ts';
 import { routeGroup } from './routing.ts';
 import {
+  contactPath,
   contractInputSchema,
   listQuerySchema,
   newAccountSchema,
@@ -178,7 +180,12 @@ export const { handler, routeKeys } = routeGroup('admin', [
   [
     routes.removeContact,
     async ({ event, app }) => {
-      await unregisterContact(app, pathParam(event, 'id'), pathParam(event, 'email'));
+      // Addresses may hold characters other ids may not (o'brien@...); a still-encoded one is decoded
+      // once, which is safe because no valid address contains '%'.
+      const raw = event.pathParameters?.email ?? '';
+      const email = raw.includes('%') ? decodeURIComponent(raw) : raw;
+      const path = parseWith(contactPath, { id: pathParam(event, 'id'), email });
+      await unregisterContact(app, path.id, path.email);
       return { status: 204 };
     },
   ],

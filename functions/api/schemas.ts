@@ -210,7 +210,7 @@ export const catalogItemPath = z.object({
   }),
 });
 export const accountIdPath = z.object({ id: accountId });
-export const contactPath = z.object({ id: accountId, email: z.string().max(254) });
+export const contactPath = z.object({ id: accountId, email: z.email().max(254) });
 export const apiKeyIdPath = z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a key id') });
 
 export const storedCatalogSchema = z

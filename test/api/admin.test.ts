@@ -392,6 +392,19 @@ describe('contacts', () => {
     expect(
       (await admin('POST', `/v1/accounts/${account.id}/contacts`, { email: 'ivo@example.com' })).status,
     ).toBe(201);
+    // Addresses with characters ids may not hold are removable too.
+    expect((await admin('DELETE', `/v1/accounts/${account.id}/contacts/ivo@example.com`)).status).toBe(204);
+    expect(
+      (await admin('POST', `/v1/accounts/${account.id}/contacts`, { email: "o'brien@example.com" })).status,
+    ).toBe(201);
+    const quoted = await admin(
+      'DELETE',
+      `/v1/accounts/${account.id}/contacts/${encodeURIComponent("o'brien@example.com")}`,
+    );
+    expect(quoted.status).toBe(204);
+    const notAnAddress = await admin('DELETE', `/v1/accounts/${account.id}/contacts/nobody`);
+    expect(notAnAddress.status).toBe(400);
+    expect(notAnAddress.body.errors[0].field).toBe('email');
     const bad = await admin('POST', `/v1/accounts/${account.id}/contacts`, { email: 'not-an-address' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('email');
