@@ -3,12 +3,13 @@
 // everything in place and reuses the keys recorded in <DATA_DIR>/demo.json.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppContext } from '../functions/app/context.ts';
-import { parseCatalog } from '../functions/domain/catalog.ts';
+import { createAccountFor } from '../functions/app/accounts.ts';
+import { saveCatalog } from '../functions/app/catalogs.ts';
+import type { AppContext, Principal } from '../functions/app/context.ts';
 import { ConflictError } from '../functions/domain/errors.ts';
-import { addContact, createAccount, getAccount } from '../functions/store/accounts.ts';
+import { addContact, getAccount } from '../functions/store/accounts.ts';
 import { createApiKey, findApiKey, type Role } from '../functions/store/api-keys.ts';
-import { getCatalog, putCatalog } from '../functions/store/catalogs.ts';
+import { getCatalog } from '../functions/store/catalogs.ts';
 
 interface DemoAccountSpec {
   id: string;
@@ -87,13 +88,12 @@ async function loadCatalogs(app: AppContext): Promise<number> {
   for (const file of readdirSync(examplesDir)
     .filter((f) => f.endsWith('.catalog.json'))
     .sort()) {
-    const catalog = parseCatalog(JSON.parse(readFileSync(new URL(file, examplesDir), 'utf8')));
-    const stored = await getCatalog(app.store, catalog.id);
-    // Keep what an admin changed since; load examples only where nothing is stored yet.
-    if (!stored) {
-      await putCatalog(app.store, catalog, app.clock.now());
-      loaded++;
-    }
+    const input = JSON.parse(readFileSync(new URL(file, examplesDir), 'utf8'));
+    // Keep what an admin changed since; load examples only where nothing is stored yet. Saving goes
+    // through the admin use case, so holiday regions are expanded as for any catalog.
+    if (await getCatalog(app.store, input.id)) continue;
+    await saveCatalog(app, input.id, input);
+    loaded++;
   }
   return loaded;
 }
@@ -120,10 +120,10 @@ export async function ensureDemo(
 ): Promise<DemoFile> {
   await loadCatalogs(app);
   const now = app.clock.now().toISOString();
+  const admin: Principal = { role: 'admin', keyId: 'demo-setup' };
   for (const spec of ACCOUNTS) {
-    if (await getAccount(app.store, spec.id)) continue;
-    try {
-      await createAccount(app.store, {
+    if (!(await getAccount(app.store, spec.id))) {
+      await createAccountFor(app, admin, {
         id: spec.id,
         name: spec.name,
         referencePrefix: spec.referencePrefix,
@@ -131,20 +131,13 @@ export async function ensureDemo(
         ...(spec.planId
           ? {
               contract: {
-                accountId: spec.id,
                 planId: spec.planId,
-                startDate: now.slice(0, 8) + '01',
+                startDate: `${now.slice(0, 8)}01`,
                 ...(spec.tier ? { tier: spec.tier } : {}),
               },
             }
           : {}),
-        contactCount: 0,
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
       });
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
     }
     for (const email of spec.contacts) {
       try {

@@ -11,7 +11,7 @@ import { parseCatalog } from '../../functions/domain/catalog.ts';
 import type { Contract } from '../../functions/domain/contract.ts';
 import { type AccountRecord, addContact, createAccount } from '../../functions/store/accounts.ts';
 import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
-import { putCatalog } from '../../functions/store/catalogs.ts';
+import { getCatalog, putCatalog } from '../../functions/store/catalogs.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
 import { apiRoutes } from '../../local/routes.ts';
@@ -44,12 +44,30 @@ export async function startApi(): Promise<Harness> {
   };
 }
 
+/** Stores an example catalog once per test run (test files share the table and run in parallel). */
 export async function seedCatalog(name: string): Promise<string> {
   const catalog = parseCatalog(
     JSON.parse(readFileSync(new URL(`../../examples/${name}.catalog.json`, import.meta.url), 'utf8')),
   );
-  await putCatalog(runtimeContext().store, catalog, new Date());
+  if (await getCatalog(runtimeContext().store, catalog.id)) return catalog.id;
+  try {
+    await putCatalog(runtimeContext().store, catalog, new Date());
+  } catch (error) {
+    // Another test file stored it at the same moment: the same example, so nothing is lost.
+    if (!(await getCatalog(runtimeContext().store, catalog.id))) throw error;
+  }
   return catalog.id;
+}
+
+let prefixes = 0;
+/** A reference prefix no other account of this run has (letters only, as references are looked up by it). */
+function uniquePrefix(): string {
+  prefixes += 1;
+  const letters = randomUUID()
+    .replace(/[^a-f]/g, '')
+    .toUpperCase()
+    .slice(0, 6);
+  return `T${letters}${String.fromCharCode(65 + (prefixes % 26))}`;
 }
 
 export async function seedAccount(
