@@ -3,6 +3,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SupportDeskApi } from './api.ts';
+import { UsageExports } from './exports.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { SlaTimers } from './sla-timers.ts';
 import { SupportDeskTable } from './table.ts';
@@ -27,5 +28,10 @@ export class SupportDeskStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new SlaTimers(this, 'SlaTimers', { table: this.data.table, production: props.settings.production });
+    const exports = new UsageExports(this, 'Exports', {
+      table: this.data.table,
+      production: props.settings.production,
+    });
+    if (this.api.functions.exports) exports.grantPull(this.api.functions.exports);
   }
 }

@@ -1,0 +1,279 @@
+// Usage exports in AWS: the exports bucket (encrypted, versioned, private, TLS only, access-logged),
+// the close-month function, and the monthly EventBridge Scheduler schedule that invokes it at 01:00
+// on the 1st in the export time zone. Grants are the least the close needs: read the month's ledger
+// index, accounts and catalogs; write month items only; put and get export objects only.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Aspects, Duration, type IAspect, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/shared/export-time-zone.ts';
+import { INDEX_FOR } from '../functions/store/keys.ts';
+
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** 01:00 on the 1st of every month: the end of the month plus the settle hour (month-close.ts). */
+export const MONTH_CLOSE_CRON = 'cron(0 1 1 * ? *)';
+
+/** Export objects are named `usage-<YYYY-MM>.csv|json` at the bucket's root. */
+const EXPORT_OBJECTS = 'usage-*';
+
+export interface UsageExportsProps {
+  table: ITableV2;
+  /** Production retains the bucket and logs when the stack is deleted. */
+  production: boolean;
+  /** IANA zone whose 1st of the month closes a month (EXPORT_TIME_ZONE); default UTC. */
+  timeZone?: string;
+  logRetention?: RetentionDays;
+}
+
+/**
+ * Every function that writes ledger entries must book by the same zone as the close. The code's
+ * default is UTC; any other zone is set on every function of the stack, not only the ones we know.
+ */
+class ExportTimeZoneEverywhere implements IAspect {
+  private readonly zone: string;
+  constructor(zone: string) {
+    this.zone = zone;
+  }
+  visit(node: IConstruct): void {
+    if (node instanceof LambdaFunction) node.addEnvironment('EXPORT_TIME_ZONE', this.zone);
+  }
+}
+
+export class UsageExports extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+  readonly closeFunction: NodejsFunction;
+  readonly schedule: CfnSchedule;
+  readonly schedulerRole: Role;
+  /** Close invocations that failed after every retry (Scheduler's and Lambda's). */
+  readonly deadLetters: Queue;
+  readonly alarm: Alarm;
+  readonly timeZone: string;
+
+  constructor(scope: Construct, id: string, props: UsageExportsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.timeZone = props.timeZone ?? DEFAULT_EXPORT_TIME_ZONE;
+    const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const retention =
+      props.logRetention ?? (props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // Log delivery writes with SSE-S3 only.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the exports bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      // SSE-S3: presigned downloads need no KMS grant, and finance's browser needs none either.
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'exports/',
+      lifecycleRules: [
+        // Exports are written once (If-None-Match); a noncurrent version only exists if someone
+        // overwrote one by hand, and is kept long enough to notice and restore it.
+        {
+          noncurrentVersionExpiration: Duration.days(365),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy,
+    });
+
+    this.deadLetters = new Queue(this, 'CloseDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the month close; it is alarmed and redriven by hand.',
+    });
+
+    const logGroup = new LogGroup(this, 'CloseLogs', { retention, removalPolicy });
+    const role = new Role(this, 'CloseRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the close-month function',
+    });
+    logGroup.grantWrite(role);
+    this.closeFunction = new NodejsFunction(this, 'CloseFunction', {
+      entry: join(PROJECT_ROOT, 'functions', 'exports', 'close-month.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // Streams the month: 100,000 entries close in well under 256 MB (bench/exports.ts).
+      memorySize: 512,
+      // Below the close lease (10 minutes), so a timed-out close is taken over, never doubled.
+      timeout: Duration.minutes(5),
+      role,
+      logGroup,
+      deadLetterQueue: this.deadLetters,
+      retryAttempts: 2,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        EXPORTS_BUCKET: this.bucket.bucketName,
+        EXPORT_TIME_ZONE: this.timeZone,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Our pinned SDK (If-None-Match on PutObject) rather than whatever the runtime carries.
+        externalModules: [],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    this.grantClose(props.table);
+
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the close-month function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.closeFunction.functionArn],
+      }),
+    );
+    this.deadLetters.grantSendMessages(this.schedulerRole);
+    this.schedule = new CfnSchedule(this, 'MonthlyClose', {
+      description: 'Closes the previous ledger month and writes its usage export',
+      scheduleExpression: MONTH_CLOSE_CRON,
+      scheduleExpressionTimezone: this.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.closeFunction.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: JSON.stringify({ source: 'monthly-close' }),
+        // Retried for up to a day; the handler is idempotent, so retries are safe.
+        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 24 * 3600 },
+        deadLetterConfig: { arn: this.deadLetters.queueArn },
+      },
+    });
+
+    this.alarm = new Alarm(this, 'CloseFailedAlarm', {
+      alarmDescription: 'A month close failed after every retry: finance has no export; inspect and redrive',
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    if (this.timeZone !== DEFAULT_EXPORT_TIME_ZONE) {
+      Aspects.of(stack).add(new ExportTimeZoneEverywhere(this.timeZone));
+    }
+    this.acknowledgeObjectWildcard(role);
+  }
+
+  /** What the close reads and writes in the table, and nothing else. */
+  private grantClose(table: ITableV2): void {
+    const fn = this.closeFunction;
+    // The month's ledger: Queries on the month index only (never a Scan).
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${INDEX_FOR.ledgerByMonth}`],
+      }),
+    );
+    // Accounts (plan, pool counters), catalogs, and month items: read.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*', 'CATALOG#*', 'MONTH#*'] },
+        },
+      }),
+    );
+    // Month items (closing/closed, the cursor) are the only items it writes.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MONTH#*'] } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.bucket.arnForObjects(EXPORT_OBJECTS)],
+      }),
+    );
+  }
+
+  /**
+   * The API function that serves `GET /v1/exports/{month}`: where exports are, the zone months close
+   * in, and read access to export objects (it streams small ones and presigns large ones).
+   */
+  grantPull(fn: LambdaFunction): void {
+    fn.addEnvironment('EXPORTS_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('EXPORT_TIME_ZONE', this.timeZone);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(EXPORT_OBJECTS)],
+      }),
+    );
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy)
+      this.acknowledgeObjects(policy, 'The exports API reads export objects only (usage-<month>.csv|json).');
+  }
+
+  private acknowledgeObjectWildcard(role: Role): void {
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      this.acknowledgeObjects(
+        policy,
+        'Export objects are named per month (usage-<YYYY-MM>.csv|json): the close may put and get those only.',
+      );
+    }
+  }
+
+  /** cdk-nag names the finding by the resource as CloudFormation sees it. */
+  private acknowledgeObjects(policy: IConstruct, reason: string): void {
+    const bucketArn = Stack.of(this).resolve(this.bucket.bucketArn) as { 'Fn::GetAtt'?: [string, string] };
+    const logical = bucketArn['Fn::GetAtt']?.[0];
+    const resource =
+      logical && !Token.isUnresolved(logical) ? `<${logical}.Arn>/${EXPORT_OBJECTS}` : undefined;
+    if (!resource) return;
+    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+  }
+}
