@@ -24,12 +24,11 @@ import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
 import type { MailSender } from '../functions/ports/mail.ts';
 import { log } from '../functions/shared/log.ts';
+import { currentTickets } from '../functions/sla/current-tickets.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
-import type { TicketImage } from '../functions/sla/schedules.ts';
 import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
 import { keys } from '../functions/store/keys.ts';
-import { getTicket } from '../functions/store/tickets.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import type { Route } from './http-server.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
@@ -126,7 +125,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
 
   const reconcile = reconcilerHandler({
     scheduler,
-    currentTicket: (id) => getTicket(store, id) as Promise<TicketImage | undefined>,
+    currentTickets: (ids) => currentTickets(store, ids),
     clock,
   });
   const fire = timerHandler({

@@ -6,10 +6,9 @@
 // here in order (one stream shard per item, a failed record is retried before any later record of
 // the same batch position, bisect on error) and every call is idempotent: a create that finds the
 // schedule is an update, a delete that finds nothing succeeded. What a ticket SHOULD HAVE is read
-// from the table (one consistent GetItem), and only when the record moved a deadline: a duplicate
-// or out-of-order record then converges on the ticket as it is now instead of rewinding schedules
-// to an older image. A record that moves no deadline costs no read and no Scheduler call.
-
+// from the table (one consistent BatchGetItem per batch), only for tickets whose records moved a
+// deadline: a duplicate or out-of-order record then converges on the ticket as it is now instead of
+// rewinding schedules to an older image. A record that moves no deadline costs no read and no call.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -19,13 +18,13 @@ import type { Clock } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import type { SchedulerPort } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
-import { getTicket } from '../store/tickets.ts';
+import { currentTickets } from './current-tickets.ts';
 import { deadlinesMoved, desiredSchedules, reconcilePlan, type TicketImage } from './schedules.ts';
 
 export interface ReconcilerDeps {
   scheduler: SchedulerPort;
-  /** The ticket as stored now; undefined once it is gone. */
-  currentTicket(ticketId: string): Promise<TicketImage | undefined>;
+  /** The tickets as stored now, by id; a ticket that is gone is absent. */
+  currentTickets(ticketIds: string[]): Promise<Map<string, TicketImage>>;
   clock: Clock;
   /** Tickets reconciled at once (each ticket's own records always in order). Default 8. */
   concurrency?: number;
@@ -61,6 +60,9 @@ export function ticketChange(record: DynamoDBRecord): TicketChange | undefined {
   return { ticketId, sequenceNumber: record.dynamodb?.SequenceNumber ?? '', old: before, new: after };
 }
 
+/** Stream sequence numbers are decimal strings of up to 40 digits: compare them as numbers. */
+const bySequence = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
 async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -86,13 +88,29 @@ export function reconcilerHandler(deps: ReconcilerDeps) {
     }
     const stats: ReconcileStats = { tickets: 0, upserts: 0, removes: 0, failed: 0 };
     const failures: string[] = [];
-    await eachLimited([...byTicket.values()], deps.concurrency ?? 8, async (changes) => {
+    const moved = [...byTicket.values()].filter((changes) =>
+      changes.some((change) => deadlinesMoved(change.old, change.new)),
+    );
+    if (moved.length === 0) return { batchItemFailures: [], stats };
+    let current: Map<string, TicketImage>;
+    try {
+      current = await deps.currentTickets(moved.map((changes) => changes[0]!.ticketId));
+    } catch (error) {
+      // Nothing was reconciled: retry the batch from its first ticket record.
+      log('error', 'sla reconcile read failed', { error: error instanceof Error ? error.name : 'unknown' });
+      const first = moved.map((changes) => changes[0]!.sequenceNumber).sort(bySequence)[0]!;
+      return { batchItemFailures: [{ itemIdentifier: first }], stats: { ...stats, failed: moved.length } };
+    }
+    const now = deps.clock.now();
+    await eachLimited(moved, deps.concurrency ?? 8, async (changes) => {
       const first = changes[0]!;
-      if (!changes.some((change) => deadlinesMoved(change.old, change.new))) return;
       stats.tickets += 1;
       try {
-        const current = await deps.currentTicket(first.ticketId);
-        const plan = reconcilePlan(desiredSchedules(first.old), desiredSchedules(current), deps.clock.now());
+        const plan = reconcilePlan(
+          desiredSchedules(first.old),
+          desiredSchedules(current.get(first.ticketId)),
+          now,
+        );
         for (const name of plan.removes) {
           await deps.scheduler.remove(name);
           stats.removes += 1;
@@ -127,7 +145,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     const now = () => ctx.clock.now();
     fromEnvironment = reconcilerHandler({
       scheduler: awsScheduler(new SchedulerClient({}), awsSchedulerSettingsFromEnv(now)),
-      currentTicket: (id) => getTicket(ctx.store, id) as Promise<TicketImage | undefined>,
+      currentTickets: (ids) => currentTickets(ctx.store, ids),
       clock: ctx.clock,
     });
   }

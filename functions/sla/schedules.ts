@@ -11,7 +11,6 @@ import type { SlaSchedule } from '../ports/scheduler.ts';
 export interface TicketImage {
   id: string;
   sla?: Ticket['sla'];
-  [field: string]: unknown;
 }
 
 /** EventBridge Scheduler's limits on names: 1-64 characters of [0-9a-zA-Z-_.]. */

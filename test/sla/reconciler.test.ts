@@ -14,6 +14,7 @@ import { awsScheduler } from '../../functions/adapters/scheduler-aws.ts';
 import { localScheduler } from '../../functions/adapters/scheduler-local.ts';
 import { changeTicket } from '../../functions/app/tickets.ts';
 import type { SchedulerPort, SlaSchedule } from '../../functions/ports/scheduler.ts';
+import { currentTickets } from '../../functions/sla/current-tickets.ts';
 import { reconcilerHandler, ticketChange } from '../../functions/sla/reconciler.ts';
 import { desiredSchedules, type TicketImage } from '../../functions/sla/schedules.ts';
 import { getTicket } from '../../functions/store/tickets.ts';
@@ -76,9 +77,9 @@ function awsReconciler() {
       deadLetterArn: 'arn:aws:sqs:eu-west-1:111122223333:dlq',
       now: () => clock.now(),
     }),
-    currentTicket: async (id) => {
+    currentTickets: async (ids) => {
       reads += 1;
-      return (await getTicket(table.store, id)) as TicketImage | undefined;
+      return currentTickets(table.store, ids);
     },
     clock,
   });
@@ -165,7 +166,7 @@ describe('Scheduler calls, counted', () => {
     schedulerMock.reset();
     schedulerMock.on(CreateScheduleCommand).resolves({});
     schedulerMock
-      .on(CreateScheduleCommand, { Name: desiredSchedules(one as TicketImage)[0]!.name })
+      .on(CreateScheduleCommand, { Name: desiredSchedules(one as unknown as TicketImage)[0]!.name })
       .rejects(new Error('throttled'));
     const result = await reconcile({ Records: records });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }]);
@@ -179,7 +180,7 @@ describe('idempotency', () => {
     const scheduler = localScheduler(table.store);
     const reconcile = reconcilerHandler({
       scheduler,
-      currentTicket: current,
+      currentTickets: (ids) => currentTickets(table.store, ids),
       clock,
     });
     const ticket = await desk.open();
@@ -211,14 +212,22 @@ describe('idempotency', () => {
     ];
     for (const order of orders) {
       const memory = memoryScheduler();
-      const reconcile = reconcilerHandler({ scheduler: memory, currentTicket: current, clock });
+      const reconcile = reconcilerHandler({
+        scheduler: memory,
+        currentTickets: (ids) => currentTickets(table.store, ids),
+        clock,
+      });
       // One record per batch: each redelivery is its own invocation.
       for (const i of order) await reconcile({ Records: [records[i]!] });
       expect([...memory.schedules.values()], `order ${order.join(',')}`).toEqual(wanted);
     }
     // And all in one batch, duplicates included.
     const memory = memoryScheduler();
-    await reconcilerHandler({ scheduler: memory, currentTicket: current, clock })({
+    await reconcilerHandler({
+      scheduler: memory,
+      currentTickets: (ids) => currentTickets(table.store, ids),
+      clock,
+    })({
       Records: [records[0]!, records[2]!, records[1]!, records[3]!, records[0]!],
     });
     expect([...memory.schedules.values()]).toEqual(wanted);

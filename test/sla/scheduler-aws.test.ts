@@ -87,7 +87,7 @@ describe('awsScheduler', () => {
   test('a create that conflicts (redelivered record) becomes an update with the same definition', async () => {
     scheduler
       .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', $metadata: {} }))
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }))
       .on(UpdateScheduleCommand)
       .resolves({ ScheduleArn: 'arn' });
     await awsScheduler(new SchedulerClient({}), settings).upsert(schedule, { exists: false });
@@ -103,7 +103,7 @@ describe('awsScheduler', () => {
     scheduler.reset();
     scheduler
       .on(UpdateScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }))
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }))
       .on(CreateScheduleCommand)
       .resolves({ ScheduleArn: 'arn' });
     await awsScheduler(new SchedulerClient({}), settings).upsert(schedule, { exists: true });
@@ -120,7 +120,7 @@ describe('awsScheduler', () => {
     });
     scheduler
       .on(DeleteScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
     await expect(port.remove(schedule.name)).resolves.toBeUndefined();
     scheduler.on(DeleteScheduleCommand).rejects(new Error('throttled'));
     await expect(port.remove(schedule.name)).rejects.toThrow('throttled');

@@ -45,7 +45,7 @@ describe('scheduleName', () => {
 describe('desiredSchedules', () => {
   test('a Critical B2Bee ticket wants a warning at 48 min and a breach at 1 h, with the payload', () => {
     const ticket = opened();
-    expect(desiredSchedules({ ...ticket, type: 'ticket' })).toEqual([
+    expect(desiredSchedules(ticket)).toEqual([
       {
         name: `sla-${ID}-firstResponse-warning`,
         at: '2026-12-01T08:48:00.000Z',
