@@ -98,8 +98,13 @@ class AlreadyProcessed extends Error {
 type Guard = (outcome: MailOutcome, ticketId?: string) => Promise<WriteOp[]>;
 
 function freshGuard(ctx: AppContext, receipt: Receipt, messageId: string): Guard {
+  // The caller has just checked the markers: only a retry (after a lost race) needs to look again.
+  let checked = true;
   return async (outcome, ticketId) => {
-    if (await findProcessedMail(ctx.store, messageId, receipt.sesMessageId)) throw new AlreadyProcessed();
+    if (!checked && (await findProcessedMail(ctx.store, messageId, receipt.sesMessageId))) {
+      throw new AlreadyProcessed();
+    }
+    checked = false;
     const now = ctx.clock.now();
     const record: InboundMailRecord = {
       messageId,

@@ -1,0 +1,397 @@
+// Email intake benchmark on its own DynamoDB Local: (a) intake time per small message (new tickets,
+// through the SES-shaped handler); (b) one 10 MB message (a 10 MB attachment): time and the
+// process's peak RSS, which must leave room in a 512 MB Lambda; (c) 1,000 messages sent to the local
+// SMTP server by 8 concurrent SMTP clients (new requests, replies by reference, out-of-office,
+// mailing-list and unknown senders), then checked in the table: every message ends as exactly one
+// ticket, reply or ignored/answered mail; none lost, none doubled.
+// Run alone with `node bench/email.ts` (BENCH_EMAIL_MESSAGES sets the count), or via bench/run.ts.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
+import { runtimeContext } from '../functions/app/runtime.ts';
+import { type Catalog, parseCatalog } from '../functions/domain/catalog.ts';
+import { sesIntakeHandler } from '../functions/email/handler.ts';
+import { createIntake } from '../functions/email/intake.ts';
+import { mailSettings } from '../functions/email/settings.ts';
+import { addContact, createAccount } from '../functions/store/accounts.ts';
+import { putCatalog } from '../functions/store/catalogs.ts';
+import { findProcessedMail } from '../functions/store/inbound-mail.ts';
+import { listMessages } from '../functions/store/messages.ts';
+import { getTicket, listTicketsOfAccount } from '../functions/store/tickets.ts';
+import {
+  ensureTable,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localClient,
+  startDynamoDbLocal,
+} from '../local/dynamodb-local.ts';
+import { startSmtpServer } from '../local/smtp.ts';
+
+const TABLE = 'support-desk-email-bench';
+const SUPPORT = 'support@desk.localhost';
+const ACCOUNTS = 16;
+const SENDERS = 8;
+
+/** B2Bee with a credit pool that never runs out and no daily cap: every mail is a plain ticket. */
+function benchCatalog(): Catalog {
+  const parsed = parseCatalog(
+    JSON.parse(readFileSync(new URL('../examples/b2bee.catalog.json', import.meta.url), 'utf8')),
+  );
+  const copy = structuredClone(parsed) as Catalog & { id: string };
+  copy.id = 'b2bee-email-bench';
+  for (const plan of copy.plans) {
+    for (const pool of plan.pools) {
+      if (pool.unit === 'request') {
+        pool.allowance = 1_000_000;
+        delete (pool as { dailyCap?: number }).dailyCap;
+      }
+    }
+  }
+  return parseCatalog(copy);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function plain(from: string, subject: string, body: string, id: string, headers: string[] = []): Buffer {
+  return Buffer.from(
+    [
+      `From: ${from}`,
+      `To: ${SUPPORT}`,
+      `Subject: ${subject}`,
+      `Message-ID: <${id}>`,
+      ...headers,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      body,
+      '',
+    ].join('\r\n'),
+  );
+}
+
+function tenMegabytes(from: string): Buffer {
+  const attachment = Buffer.alloc(10 * 1024 * 1024, 0x5a)
+    .toString('base64')
+    .replace(/.{76}/g, '$&\r\n');
+  return Buffer.from(
+    [
+      `From: ${from}`,
+      `To: ${SUPPORT}`,
+      'Subject: Full database dump',
+      'Message-ID: <bench-10mb@bench.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="bench-boundary"',
+      '',
+      '--bench-boundary',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The dump is attached.',
+      '--bench-boundary',
+      'Content-Type: application/octet-stream; name="dump.bin"',
+      'Content-Disposition: attachment; filename="dump.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      attachment,
+      '--bench-boundary--',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+type Kind = 'new' | 'reply' | 'outOfOffice' | 'list' | 'unknown';
+const MIX: Kind[] = ['new', 'new', 'new', 'new', 'new', 'reply', 'reply', 'outOfOffice', 'list', 'unknown'];
+const EXPECTED: Record<Kind, string> = {
+  new: 'ticket',
+  reply: 'reply',
+  outOfOffice: 'automatic',
+  list: 'automatic',
+  unknown: 'unknownSender',
+};
+
+export async function run(): Promise<Record<string, number>> {
+  const total = Number(process.env.BENCH_EMAIL_MESSAGES ?? 1000);
+  const db = await startDynamoDbLocal();
+  const admin = localClient(db.endpoint);
+  await ensureTable(admin, TABLE);
+  admin.destroy();
+  process.env.TABLE_NAME = TABLE;
+  process.env.DYNAMODB_ENDPOINT = db.endpoint;
+  process.env.AWS_REGION = LOCAL_REGION;
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  process.env.LOG_LEVEL = 'warn';
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-email-bench-'));
+  const ctx = runtimeContext();
+  const now = new Date().toISOString();
+  const catalog = benchCatalog();
+  await putCatalog(ctx.store, catalog, new Date());
+  const accounts: { id: string; contacts: string[] }[] = [];
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const id = `bench-${a}`;
+    await createAccount(ctx.store, {
+      id,
+      name: `Bench ${a}`,
+      referencePrefix: `BM${String.fromCharCode(65 + a)}`,
+      catalogId: catalog.id,
+      contract: { accountId: id, planId: 'premium', startDate: '2026-01-01' },
+      contactCount: 0,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
+    const contacts = [`one@bench${a}.example`, `two@bench${a}.example`];
+    for (const email of contacts)
+      await addContact(ctx.store, { accountId: id, email, createdAt: now }, undefined);
+    accounts.push({ id, contacts });
+  }
+  const blobs = new LocalBlobs(join(dataDir, 'mail'));
+  const intake = createIntake({ context: runtimeContext, blobs, settings: mailSettings(SUPPORT) });
+  const handle = sesIntakeHandler(intake, 'inbound/');
+  const deliver = async (id: string, raw: Buffer) => {
+    await blobs.putOnce(`inbound/${id}`, raw, 'message/rfc822');
+    const pass = { status: 'PASS' as const };
+    const [result] = await handle({
+      Records: [
+        {
+          eventSource: 'aws:ses',
+          eventVersion: '1.0',
+          ses: {
+            mail: {
+              timestamp: now,
+              source: 'bench@bench.example',
+              messageId: id,
+              destination: [SUPPORT],
+              headersTruncated: false,
+              headers: [],
+              commonHeaders: { returnPath: '', date: '', messageId: '' },
+            },
+            receipt: {
+              timestamp: now,
+              processingTimeMillis: 0,
+              recipients: [SUPPORT],
+              spamVerdict: pass,
+              virusVerdict: pass,
+              spfVerdict: pass,
+              dkimVerdict: pass,
+              dmarcVerdict: pass,
+              action: { type: 'Lambda', functionArn: 'bench', invocationType: 'Event' },
+            },
+          },
+        },
+      ],
+    });
+    return result!;
+  };
+
+  // A few small messages first: a warm container, as most Lambda invocations are.
+  for (let i = 0; i < 5; i++) {
+    await deliver(
+      `warm-${i}`,
+      plain(accounts[i]!.contacts[0]!, 'Warm up', 'Hello', `warm-${i}@bench.example`),
+    );
+  }
+  // (b) then, on a quiet process: one 10 MB message.
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const big = tenMegabytes(accounts[0]!.contacts[0]!);
+  const bigStarted = performance.now();
+  const bigResult = await deliver('bench-10mb', big);
+  const bigMs = performance.now() - bigStarted;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  if (bigResult.outcome !== 'ticket') throw new Error(`10 MB message ended as ${bigResult.outcome}`);
+
+  // (a) small messages, one at a time.
+  const small: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const account = accounts[i % ACCOUNTS]!;
+    const raw = plain(
+      account.contacts[i % 2]!,
+      `Small ${i}`,
+      `Orders stuck, case ${i}.\n\nThanks`,
+      `small-${i}@bench.example`,
+    );
+    const started = performance.now();
+    const result = await deliver(`small-${i}`, raw);
+    small.push(performance.now() - started);
+    if (result.outcome !== 'ticket') throw new Error(`small message ended as ${result.outcome}`);
+  }
+  // One known ticket per account for the replies to name in their subjects.
+  const references = new Map<string, string>();
+  for (const account of accounts) {
+    const page = await listTicketsOfAccount(ctx.store, account.id, { limit: 1 });
+    references.set(account.id, page.items[0]!.reference);
+  }
+  const ticketsBefore = new Map<string, number>();
+  for (const account of accounts) ticketsBefore.set(account.id, await countTickets(account.id));
+  const repliesBefore = new Map<string, number>();
+  for (const account of accounts) {
+    const ticket = (await listTicketsOfAccount(ctx.store, account.id, { limit: 1 })).items[0]!;
+    repliesBefore.set(ticket.id, await countMessages(ticket.id));
+  }
+
+  // (c) 1,000 messages through the SMTP server, 8 concurrent senders.
+  const smtp = await startSmtpServer({ host: '127.0.0.1', port: 0, supportAddress: SUPPORT, dataDir });
+  const plan = Array.from({ length: total }, (_, i) => {
+    const kind = MIX[i % MIX.length]!;
+    const account = accounts[Math.floor(i / MIX.length) % ACCOUNTS]!;
+    return { i, kind, account, messageId: `smtp-${i}@bench.example` };
+  });
+  let next = 0;
+  let retries = 0;
+  const sendStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      while (next < plan.length) {
+        const item = plan[next++]!;
+        const from =
+          item.kind === 'unknown'
+            ? `stranger${item.i}@elsewhere.example`
+            : item.kind === 'list'
+              ? 'digest@lists.example.org'
+              : item.account.contacts[item.i % 2]!;
+        const reference = references.get(item.account.id)!;
+        const headers: Record<string, string> =
+          item.kind === 'outOfOffice'
+            ? { 'Auto-Submitted': 'auto-replied' }
+            : item.kind === 'list'
+              ? { 'List-Id': '<tips.lists.example.org>', Precedence: 'list' }
+              : {};
+        const subject =
+          item.kind === 'reply'
+            ? `Re: [${reference}] More details`
+            : item.kind === 'outOfOffice'
+              ? 'Out of office'
+              : `Request ${item.i}`;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await transport.sendMail({
+              from,
+              to: SUPPORT,
+              subject,
+              text: `Message ${item.i}`,
+              messageId: `<${item.messageId}>`,
+              headers,
+            });
+            break;
+          } catch (error) {
+            // A 451 is "try again later", as from any MTA: the client retries.
+            if (attempt >= 5) throw error;
+            retries += 1;
+          }
+        }
+      }
+      transport.close();
+    }),
+  );
+  const sendMs = performance.now() - sendStarted;
+  await smtp.stop();
+
+  // Check every message in the table.
+  const outcomes = new Map<string, number>();
+  let lost = 0;
+  let wrong = 0;
+  const newPerAccount = new Map<string, number>();
+  const repliesPerAccount = new Map<string, number>();
+  for (const item of plan) {
+    const marker = await findProcessedMail(ctx.store, item.messageId, '-');
+    if (!marker) {
+      lost += 1;
+      continue;
+    }
+    outcomes.set(marker.outcome, (outcomes.get(marker.outcome) ?? 0) + 1);
+    if (marker.outcome !== EXPECTED[item.kind]) wrong += 1;
+    if (item.kind === 'new')
+      newPerAccount.set(item.account.id, (newPerAccount.get(item.account.id) ?? 0) + 1);
+    if (item.kind === 'reply')
+      repliesPerAccount.set(item.account.id, (repliesPerAccount.get(item.account.id) ?? 0) + 1);
+  }
+  // Tickets and messages actually in the table, against what the markers say: doubles show here.
+  let doubled = 0;
+  let missing = 0;
+  for (const account of accounts) {
+    const expectedTickets = (ticketsBefore.get(account.id) ?? 0) + (newPerAccount.get(account.id) ?? 0);
+    const actual = await countTickets(account.id);
+    if (actual > expectedTickets) doubled += actual - expectedTickets;
+    if (actual < expectedTickets) missing += expectedTickets - actual;
+  }
+  for (const [ticketId, before] of repliesBefore) {
+    const ticket = await getTicket(ctx.store, ticketId);
+    const expected = before + (repliesPerAccount.get(ticket!.accountId) ?? 0);
+    const actual = await countMessages(ticketId);
+    if (actual > expected) doubled += actual - expected;
+    if (actual < expected) missing += expected - actual;
+  }
+  await db.stop();
+
+  return {
+    small_messages: small.length,
+    small_intake_p50_ms: round(percentile(small, 50)),
+    small_intake_p95_ms: round(percentile(small, 95)),
+    mb10_message_bytes: big.byteLength,
+    mb10_intake_ms: round(bigMs),
+    mb10_rss_before_mb: round(rssBefore / 2 ** 20),
+    mb10_peak_rss_mb: round(peakRss / 2 ** 20),
+    smtp_messages: total,
+    smtp_senders: SENDERS,
+    smtp_seconds: round(sendMs / 1000, 2),
+    smtp_messages_per_s: round(total / (sendMs / 1000)),
+    smtp_client_retries: retries,
+    ended_ticket: outcomes.get('ticket') ?? 0,
+    ended_reply: outcomes.get('reply') ?? 0,
+    ended_automatic: outcomes.get('automatic') ?? 0,
+    ended_unknown_sender: outcomes.get('unknownSender') ?? 0,
+    ended_other: [...outcomes]
+      .filter(([o]) => !['ticket', 'reply', 'automatic', 'unknownSender'].includes(o))
+      .reduce((n, [, c]) => n + c, 0),
+    wrong_outcome: wrong,
+    lost: lost + missing,
+    doubled,
+  };
+
+  async function countTickets(accountId: string): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await listTicketsOfAccount(ctx.store, accountId, {
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return count;
+  }
+
+  async function countMessages(ticketId: string): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await listMessages(ctx.store, ticketId, {
+        includeInternal: true,
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return count;
+  }
+}
+
+if (import.meta.main) {
+  console.table(await run());
+  process.exit(0);
+}
