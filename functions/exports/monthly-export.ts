@@ -43,28 +43,59 @@ export function exportKeys(month: string): { csv: string; json: string } {
   return { csv: `usage-${month}.csv`, json: `usage-${month}.json` };
 }
 
+/** Account reads in flight while the close sums the accounts before them. */
+const FACTS_AHEAD = 16;
+
 /** Streams the month's entries into the export, one account at a time. */
 export async function buildExport(deps: ExportDeps, month: string): Promise<ExportFiles> {
   const pages = deps.pages ?? ((m: string) => ledgerPagesOfMonth(deps.store, m));
   const factsOf = deps.facts ?? storedAccountFacts(deps.store);
   const writer = new ExportWriter(month, deps.exportTimeZone);
   const done = new Set<string>();
-  let account: { id: string; groups: LineGroups; entries: number; facts: Promise<AccountFacts> } | undefined;
+  // Accounts' facts are read ahead (at most FACTS_AHEAD at once), in the order accounts come.
+  const upcoming: string[] = [];
+  const reading = new Map<string, Promise<AccountFacts>>();
+  const readAhead = () => {
+    while (reading.size < FACTS_AHEAD && upcoming.length > 0) {
+      const id = upcoming.shift()!;
+      const facts = factsOf(id, month);
+      facts.catch(() => undefined); // awaited in flush; this only keeps an early failure "handled"
+      reading.set(id, facts);
+    }
+  };
+  const factsFor = (id: string): Promise<AccountFacts> => {
+    if (!reading.has(id)) {
+      const at = upcoming.indexOf(id);
+      if (at >= 0) upcoming.splice(at, 1);
+      reading.set(id, factsOf(id, month));
+    }
+    const facts = reading.get(id)!;
+    reading.delete(id);
+    readAhead();
+    return facts;
+  };
+  let account: { id: string; groups: LineGroups; entries: number } | undefined;
   const flush = async () => {
     if (!account) return;
-    const facts = await account.facts;
+    const facts = await factsFor(account.id);
     writer.addAccount(account.id, facts.planId, linesOf(account.groups, facts), account.entries);
     done.add(account.id);
   };
   for await (const page of pages(month)) {
+    let last = account?.id;
+    for (const entry of page) {
+      if (entry.accountId !== last && !reading.has(entry.accountId) && !upcoming.includes(entry.accountId)) {
+        upcoming.push(entry.accountId);
+      }
+      last = entry.accountId;
+    }
+    readAhead();
     for (const entry of page) {
       if (entry.accountId !== account?.id) {
         await flush();
         // The index keeps an account's entries together; seeing one again would split its lines.
         if (done.has(entry.accountId)) throw new Error(`ledger of ${month} is not grouped by account`);
-        const facts = factsOf(entry.accountId, month);
-        facts.catch(() => undefined); // awaited in flush; this only keeps an early failure "handled"
-        account = { id: entry.accountId, groups: new Map(), entries: 0, facts };
+        account = { id: entry.accountId, groups: new Map(), entries: 0 };
       }
       addToLines(account.groups, month, entry);
       account.entries += 1;
