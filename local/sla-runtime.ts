@@ -25,6 +25,7 @@ import { parseWith } from '../functions/domain/validation.ts';
 import type { MailSender } from '../functions/ports/mail.ts';
 import { log } from '../functions/shared/log.ts';
 import { currentTickets } from '../functions/sla/current-tickets.ts';
+import { type AlertSettings, alertSettingsFromEnv } from '../functions/sla/notifications.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
 import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
@@ -41,8 +42,9 @@ export interface SlaRuntimeOptions {
   dataDir: string;
   /** The runtime's clock; a new one when absent. Every handler in the process is switched to it. */
   clock?: MovableClock;
-  /** Agents' alert addresses (`SLA_ALERTS_TO` in AWS). */
+  /** Agents' alert addresses; default `SLA_ALERTS_TO` (comma-separated), else agents@support-desk.localhost. */
   alertsTo?: string[];
+  /** Default `SUPPORT_ADDRESS`, else support@support-desk.localhost. */
   supportAddress?: string;
   /** Mail adapter; the outbox writer when absent. */
   mail?: MailSender;
@@ -58,6 +60,38 @@ export interface SlaRuntime {
   /** Waits for the reconciler to catch up and fires every timer due now, until nothing more is due. */
   settle(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** The routes the SLA runtime serves (local mode only). */
+export const SLA_ROUTE_KEYS = ['POST /local/clock', 'GET /local/clock'] as const;
+
+/**
+ * The SLA routes for a server created before the runtime can start (`npm start` claims its HTTP
+ * port before DynamoDB Local is up): they answer 503 until `attach` hands them the runtime.
+ */
+export function deferredSlaRoutes(): { routes: Route[]; attach(runtime: SlaRuntime): void } {
+  let live: Map<string, Route['handler']> | undefined;
+  const notYet: Route['handler'] = async (event) => ({
+    statusCode: 503,
+    headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The SLA runtime is starting; try again in a moment.',
+      instance: event.requestContext?.requestId,
+    }),
+  });
+  return {
+    routes: SLA_ROUTE_KEYS.map((routeKey) => ({
+      routeKey,
+      public: true,
+      handler: (event, context) => (live?.get(routeKey) ?? notYet)(event, context),
+    })),
+    attach(runtime) {
+      live = new Map(runtime.routes.map((route) => [route.routeKey, route.handler]));
+    },
+  };
 }
 
 const clockBodySchema = z.union([
@@ -87,6 +121,15 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
       while (next < items.length) await work(items[next++]!);
     }),
   );
+}
+
+function localAlertSettings(options: SlaRuntimeOptions): AlertSettings {
+  const fromEnv = alertSettingsFromEnv();
+  return {
+    from: options.supportAddress ?? process.env.SUPPORT_ADDRESS ?? fromEnv.from,
+    agents:
+      options.alertsTo ?? (fromEnv.agents.length > 0 ? fromEnv.agents : ['agents@support-desk.localhost']),
+  };
 }
 
 async function restoreClock(store: StoreContext, clock: MovableClock): Promise<void> {
@@ -131,10 +174,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
   const fire = timerHandler({
     context: () => ctx,
     mail: options.mail ?? localMailSender(join(options.dataDir, 'outbox'), () => clock.now()),
-    alerts: {
-      from: options.supportAddress ?? 'support@support-desk.localhost',
-      agents: options.alertsTo ?? ['agents@support-desk.localhost'],
-    },
+    alerts: localAlertSettings(options),
   });
   const poller: StreamPoller = await startStreamPoller({
     endpoint: options.endpoint,

@@ -11,7 +11,7 @@ import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts'
 import { getTicket } from '../../functions/store/tickets.ts';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
-import { type SlaRuntime, startSlaRuntime } from '../../local/sla-runtime.ts';
+import { deferredSlaRoutes, type SlaRuntime, startSlaRuntime } from '../../local/sla-runtime.ts';
 import {
   b2beeCatalog,
   type Desk,
@@ -184,5 +184,21 @@ describe('POST /local/clock', () => {
     expect(await moveClock({ advance: 'PT45M' })).toMatchObject({ json: { fired: 1 } });
     expect((await ticketNow(other.id)).sla.firstResponse!.warnedAt).toBeDefined();
     expect((await ticketNow(ticket.id)).sla.firstResponse!.state).toBe('breached');
+  });
+});
+
+describe('deferredSlaRoutes', () => {
+  test('answer 503 until the runtime is attached, then serve it', async () => {
+    const deferred = deferredSlaRoutes();
+    const read = deferred.routes.find((route) => route.routeKey === 'GET /local/clock')!;
+    expect(read.public).toBe(true);
+    const event = { headers: {}, requestContext: { requestId: 'r-1' } } as never;
+    const before = await read.handler(event, {} as never);
+    expect(before.statusCode).toBe(503);
+    expect(before.headers?.['content-type']).toBe('application/problem+json');
+    deferred.attach(runtime);
+    const after = await read.handler(event, {} as never);
+    expect(after.statusCode).toBe(200);
+    expect(JSON.parse(String(after.body)).now).toBe(runtime.clock.now().toISOString());
   });
 });
