@@ -157,13 +157,10 @@ export const newTimeEntrySchema = z
     minutes: z.int().min(1).max(1440),
     conversationId: id.optional().meta({ description: 'The conversation (chat, call) the work belongs to' }),
     note: z.string().max(2000).optional(),
-    workedAt: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .meta({
-        description:
-          'When the work was done (default now; at most 90 days back, never ahead). Work in a month already closed is billed in the open month as an adjustment.',
-      }),
+    workedAt: z.iso.datetime({ offset: true }).optional().meta({
+      description:
+        'When the work was done (default now; at most 90 days back, never ahead). Work in a month already closed is billed in the open month as an adjustment.',
+    }),
   })
   .meta({ id: 'NewTimeEntry' });
 
