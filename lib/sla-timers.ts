@@ -123,11 +123,11 @@ export class SlaTimers extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    // The ticket as it is now (the desired schedules), one consistent read per changed ticket.
+    // The tickets as they are now (the desired schedules): one consistent BatchGetItem per batch.
     this.reconcilerFunction.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem'],
+        actions: ['dynamodb:BatchGetItem'],
         resources: [props.table.tableArn],
       }),
     );

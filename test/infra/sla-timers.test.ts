@@ -88,6 +88,13 @@ describe('schedules', () => {
     ]);
     expect(JSON.stringify(manage.Resource)).toContain(`schedule/${timers.scheduleGroup.scheduleGroupName}/*`);
     expect(statements.some((s) => [s.Action].flat().includes('lambda:InvokeFunction'))).toBe(false);
+    // Reads the changed tickets in one BatchGetItem, on the table only (no index), and writes nothing.
+    const reads = statements.find((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'));
+    expect(reads.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] });
+    const tableActions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a: string) => a.startsWith('dynamodb:'));
+    expect(tableActions.filter((a: string) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
   });
 });
 
