@@ -7,6 +7,9 @@ import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/store/table-defin
 import { readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
 
+/** A first synth loads most of aws-cdk-lib: on a busy machine that alone can pass 30 s. */
+const SYNTH_TIMEOUT_MS = 120_000;
+
 function synth(stage: string) {
   // No stack is bundled: these tests read the table, and esbuild for every function of the stack
   // would take longer than the test timeout (the construct tests bundle their own functions).
@@ -18,7 +21,7 @@ function synth(stage: string) {
   return Template.fromStack(stack);
 }
 
-describe('the single table', () => {
+describe('the single table', { timeout: SYNTH_TIMEOUT_MS }, () => {
   test('is on-demand, encrypted, with PITR, a NEW_AND_OLD_IMAGES stream, TTL and every index', () => {
     const template = synth('dev');
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
