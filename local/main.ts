@@ -1,11 +1,13 @@
-// `npm start`: the whole support desk on one machine. DynamoDB Local persists under DATA_DIR, the
-// HTTP API listens on 127.0.0.1:PORT, and Ctrl-C stops everything cleanly (data survives).
-
+// `npm start`: the whole support desk on one machine. DynamoDB Local persists under DATA_DIR; the
+// HTTP API listens on 127.0.0.1:PORT, the SMTP intake on 127.0.0.1:SMTP_PORT; a stream poller drives
+// SLA timers and outbound mail (.eml files in DATA_DIR/outbox); months close into DATA_DIR/exports
+// when the (movable) clock passes them. Ctrl-C stops everything cleanly; data survives a restart.
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
-import { runtimeContext, useClock } from '../functions/app/runtime.ts';
+import { runtimeContext } from '../functions/app/runtime.ts';
 import { storeFromEnvironment } from '../functions/store/context.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
@@ -17,8 +19,12 @@ import {
   localClient,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
-import { createHttpServer } from './http-server.ts';
+import { createHttpServer, type Route } from './http-server.ts';
+import { closeDueMonths } from './month-close.ts';
+import { startOutboxDelivery } from './outbox.ts';
 import { apiRoutes } from './routes.ts';
+import { deferredSlaRoutes, type SlaRuntime, startSlaRuntime } from './sla-runtime.ts';
+import { startSmtpServer } from './smtp.ts';
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -35,14 +41,45 @@ async function listen(server: Server, port: number, host: string): Promise<void>
   });
 }
 
+/**
+ * `POST /local/clock` moves the clock and fires the SLA timers that came due; months that ended
+ * close right after, so one call shows a whole month in a demo.
+ */
+function withMonthClose(routes: Route[], closeMonths: () => Promise<unknown>): Route[] {
+  return routes.map((route) =>
+    route.routeKey !== 'POST /local/clock'
+      ? route
+      : {
+          ...route,
+          handler: async (event, context) => {
+            const response = await route.handler(event, context);
+            if ((response.statusCode ?? 200) >= 300) return response;
+            const closed = await closeMonths();
+            const body = JSON.parse(response.body ?? '{}');
+            return { ...response, body: JSON.stringify({ ...body, closedMonths: closed }) };
+          },
+        },
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const config = readLocalConfig();
+  const exportsBlobs = new LocalBlobs(join(config.dataDir, 'exports'));
+  const sla = deferredSlaRoutes();
+  const clock = new MovableClock();
+  const closeMonths = async () => {
+    const closed = await closeDueMonths(runtimeContext(), clock.now(), exportsBlobs);
+    return closed;
+  };
   // Claim the HTTP port first: a port in use fails at once, before Java starts.
-  const server = createHttpServer(apiRoutes(), async (header) => {
-    const context = await authenticate(storeFromEnvironment(), header);
-    return context ? { ...context } : undefined;
-  });
+  const server = createHttpServer(
+    [...apiRoutes(), ...withMonthClose(sla.routes, closeMonths)],
+    async (header) => {
+      const context = await authenticate(storeFromEnvironment(), header);
+      return context ? { ...context } : undefined;
+    },
+  );
   await listen(server, config.port, config.host);
 
   let db: DynamoDbLocal;
@@ -62,9 +99,47 @@ async function main(): Promise<void> {
   process.env.AWS_REGION ??= LOCAL_REGION;
   process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  process.env.SUPPORT_ADDRESS = config.supportAddress;
+  process.env.MAIL_DIR = join(config.dataDir, 'mail');
 
-  const clock = new MovableClock();
-  useClock(clock);
+  // The SLA runtime restores the clock's saved offset and makes every handler use that clock.
+  let slaRuntime: SlaRuntime | undefined;
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    slaRuntime = await startSlaRuntime({
+      endpoint: db.endpoint,
+      tableName: config.tableName,
+      dataDir: config.dataDir,
+      clock,
+      supportAddress: config.supportAddress,
+    });
+    sla.attach(slaRuntime);
+    stoppers.push(() => slaRuntime!.stop());
+    const outbox = await startOutboxDelivery({
+      endpoint: db.endpoint,
+      tableName: config.tableName,
+      dataDir: config.dataDir,
+    });
+    stoppers.push(() => outbox.stop());
+    const smtp = await startSmtpServer({
+      host: config.host,
+      port: config.smtpPort,
+      supportAddress: config.supportAddress,
+      dataDir: config.dataDir,
+    });
+    stoppers.push(() => smtp.stop());
+  } catch (error) {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    server.close();
+    await db.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      /EADDRINUSE/.test(message)
+        ? `SMTP port ${config.smtpPort} on ${config.host} is already in use; set SMTP_PORT to another port`
+        : message,
+    );
+  }
+
   const app = runtimeContext();
   const base = `http://${config.host}:${config.port}`;
   const demo = await ensureDemo(app, {
@@ -74,24 +149,30 @@ async function main(): Promise<void> {
     smtpPort: config.smtpPort,
     supportAddress: config.supportAddress,
   });
+  await closeMonths();
 
   const customer = demo.accounts.find((a) => a.id === 'demo-b2bee') ?? demo.accounts[0]!;
+  const contact = customer.contacts[0] ?? 'someone@example.com';
+  const customerKey = demo.keys.customer[customer.id];
   console.log(`Support desk running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`  API        ${base}/v1        OpenAPI: ${base}/v1/openapi.json`);
+  console.log(`  SMTP       ${config.host}:${config.smtpPort}   support address ${config.supportAddress}`);
   console.log(
-    `  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table}), data in ${config.dataDir}`,
+    `  Clock      ${app.clock.now().toISOString()}   move it: POST ${base}/local/clock {"advance":"PT2H"}`,
   );
-  console.log('  API keys (also in demo.json):');
+  console.log(`  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table})`);
+  console.log(`  Data       ${config.dataDir}   (outbox/, exports/, mail/, demo.json)`);
+  console.log('  API keys (every customer key is in demo.json):');
   console.log(`    admin    ${demo.keys.admin}`);
   console.log(`    agent    ${demo.keys.agent}`);
   console.log(`    finance  ${demo.keys.finance}`);
-  console.log(
-    `    customer ${demo.keys.customer[customer.id]}   (${customer.name}, ${customer.catalogId} ${customer.planId})`,
-  );
-  console.log(`  Demo accounts, contacts and every customer key: ${join(config.dataDir, 'demo.json')}`);
+  console.log(`    customer ${customerKey}   (${customer.name}: ${customer.catalogId} ${customer.planId})`);
   console.log('  Try:');
   console.log(
-    `    curl -s -X POST ${base}/v1/tickets -H 'authorization: Bearer ${demo.keys.customer[customer.id]}' -H 'content-type: application/json' -d '{"subject":"Orders do not sync","body":"Since 9:00 no order arrives","severity":"Critical"}'`,
+    `    curl -s -X POST ${base}/v1/tickets -H 'authorization: Bearer ${customerKey}' -H 'content-type: application/json' -d '{"subject":"Orders do not sync","body":"Since 9:00 no order arrives","severity":"Critical"}'`,
+  );
+  console.log(
+    `    swaks --server ${config.host}:${config.smtpPort} --from ${contact} --to ${config.supportAddress} --header 'Subject: Orders stuck' --body 'Nothing syncs since 9:00'`,
   );
   console.log('  Stop with Ctrl-C; data survives a restart.');
 
@@ -102,6 +183,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping…`);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const stopService of stoppers.reverse()) await stopService().catch(() => undefined);
     await db.stop();
     process.exit(0);
   };

@@ -7,6 +7,7 @@
 // nothing, so an alert is sent at most once. A send that fails is logged, not retried (a retry would
 // find nothing due).
 import { z } from 'zod';
+import { sesMailSenderFromEnvironment } from '../adapters/mail-ses.ts';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { fireTimer, type TicketRecord } from '../app/tickets.ts';
@@ -111,26 +112,13 @@ async function sendAlerts(
   return mailed;
 }
 
-/**
- * Until the SES adapter exists, AWS alerts are recorded on the ticket and logged (ids only), not
- * mailed. The local runtime passes its outbox adapter to `timerHandler` instead.
- */
-const notMailed: MailSender = {
-  async send(mail) {
-    log('warn', 'sla alert not mailed: no outbound mail adapter', {
-      ticket: mail.headers['X-Support-Desk-Ticket'],
-      recipients: mail.to.length,
-    });
-  },
-};
-
 let fromEnvironment: ((event: unknown) => Promise<TimerOutcome>) | undefined;
 
 /** Lambda entry: the schedule's input is the event. */
 export async function handler(event: unknown): Promise<TimerOutcome> {
   fromEnvironment ??= timerHandler({
     context: runtimeContext,
-    mail: notMailed,
+    mail: sesMailSenderFromEnvironment(),
     alerts: alertSettingsFromEnv(),
   });
   return fromEnvironment(event);

@@ -80,10 +80,7 @@ export async function seedAccount(
   const account = await createAccount(runtimeContext().store, {
     id,
     name: `Account ${id}`,
-    referencePrefix: id
-      .slice(5, 9)
-      .toUpperCase()
-      .replace(/[^A-Z]/g, 'X'),
+    referencePrefix: uniquePrefix(),
     catalogId,
     ...(contract ? { contract: { ...contract, accountId: id } } : {}),
     contactCount: 0,
