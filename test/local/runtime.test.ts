@@ -1,6 +1,6 @@
 // `npm start` as a user runs it: a real process, real HTTP, SIGTERM, and a restart on the same data.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +16,13 @@ async function startRuntime(
   dynamoDbPort: number,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['local/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DYNAMODB_PORT: String(dynamoDbPort) },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoDbPort),
+      SMTP_PORT: String(smtpPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -42,8 +48,8 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 test('npm start serves /v1/health, stops on SIGTERM, and keeps data across a restart', async () => {
-  const [port, dynamoDbPort] = [await freePort(), await freePort()];
-  const first = await startRuntime(port, dynamoDbPort);
+  const [port, dynamoDbPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const first = await startRuntime(port, dynamoDbPort, smtpPort);
   const health = await fetch(`http://127.0.0.1:${port}/v1/health`);
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'ok', table: 'ok' });
@@ -57,14 +63,31 @@ test('npm start serves /v1/health, stops on SIGTERM, and keeps data across a res
   await store.doc.send(
     new PutCommand({ TableName: 'support-desk', Item: { PK: 'PROBE', SK: 'PROBE', value: 42 } }),
   );
+  // A user's first steps: the printed customer key opens a ticket.
+  const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8'));
+  const customerKey = demo.keys.customer['demo-b2bee'] as string;
+  expect(first.output()).toContain(customerKey);
+  const created = await fetch(`http://127.0.0.1:${port}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${customerKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ subject: 'Survives a restart', body: 'hello' }),
+  });
+  expect(created.status).toBe(201);
+  const ticket = (await created.json()) as { id: string; reference: string };
   expect(await stop(first.child)).toBe(0);
 
-  const second = await startRuntime(port, dynamoDbPort);
+  const second = await startRuntime(port, dynamoDbPort, smtpPort);
   expect(second.output()).toContain('(existed)');
   const item = await store.doc.send(
     new GetCommand({ TableName: 'support-desk', Key: { PK: 'PROBE', SK: 'PROBE' } }),
   );
   expect(item.Item?.value).toBe(42);
+  // The same keys and tickets are there after the restart.
+  expect(JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')).keys).toEqual(demo.keys);
+  const again = await fetch(`http://127.0.0.1:${port}/v1/tickets/${ticket.id}`, {
+    headers: { authorization: `Bearer ${customerKey}` },
+  });
+  expect(((await again.json()) as { reference: string }).reference).toBe(ticket.reference);
   const unknown = await fetch(`http://127.0.0.1:${port}/v1/nothing-here`);
   expect(unknown.status).toBe(404);
   expect(unknown.headers.get('content-type')).toBe('application/problem+json');
