@@ -14,6 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function startRuntime(
   port: number,
   dynamoDbPort: number,
+  smtpPort: number,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['local/main.ts'], {
     env: {
