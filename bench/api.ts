@@ -7,14 +7,12 @@
 // keeps the whole `npm run bench` near 3 minutes; 30 s gives steadier figures), or
 // through bench/run.ts via run(), which measures in a child process.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AuthorizerContext } from '../functions/api/auth.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
-import { type Catalog, parseCatalog } from '../functions/domain/catalog.ts';
 import { createAccount } from '../functions/store/accounts.ts';
 import { createApiKey } from '../functions/store/api-keys.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
@@ -27,33 +25,13 @@ import {
 } from '../local/dynamodb-local.ts';
 import { createHttpServer } from '../local/http-server.ts';
 import { apiRoutes } from '../local/routes.ts';
+import { percentile, round, unlimitedB2Bee } from './support.ts';
 
 const TABLE = 'support-desk-bench';
 const CLIENTS = 32;
 const ACCOUNTS = 8;
 const UPDATES_PER_CREATE = 3;
 const TARGET_RATIO = 3;
-
-/**
- * B2Bee's catalog with a Premium credit pool too large to run out and no daily cap: every create
- * consumes a credit (a pool counter write in the create transaction), none is deferred or billed.
- */
-function benchCatalog(): Catalog {
-  const parsed = parseCatalog(
-    JSON.parse(readFileSync(new URL('../examples/b2bee.catalog.json', import.meta.url), 'utf8')),
-  );
-  const copy = structuredClone(parsed) as Catalog & { id: string };
-  copy.id = 'b2bee-bench';
-  for (const plan of copy.plans) {
-    for (const pool of plan.pools) {
-      if (pool.unit === 'request') {
-        pool.allowance = 1_000_000;
-        delete (pool as { dailyCap?: number }).dailyCap;
-      }
-    }
-  }
-  return parseCatalog(copy);
-}
 
 // --- DynamoDB request counting -------------------------------------------------------------
 
@@ -132,15 +110,7 @@ function clientFor(baseUrl: string, key: string) {
 
 type Client = ReturnType<typeof clientFor>;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const median = (values: number[]) => percentile(values, 0.5);
 
 // --- the run -------------------------------------------------------------------------------
 
@@ -211,7 +181,7 @@ async function measure(): Promise<Measured> {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   try {
-    const catalog = benchCatalog();
+    const catalog = unlimitedB2Bee('b2bee-bench');
     await putCatalog(store, catalog, new Date());
     const accounts: string[] = [];
     const customers: Client[] = [];

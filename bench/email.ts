@@ -5,13 +5,12 @@
 // mailing-list and unknown senders), then checked in the table: every message ends as exactly one
 // ticket, reply or ignored/answered mail; none lost, none doubled.
 // Run alone with `node bench/email.ts` (BENCH_EMAIL_MESSAGES sets the count), or via bench/run.ts.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
-import { type Catalog, parseCatalog } from '../functions/domain/catalog.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake } from '../functions/email/intake.ts';
 import { mailSettings } from '../functions/email/settings.ts';
@@ -28,36 +27,12 @@ import {
   startDynamoDbLocal,
 } from '../local/dynamodb-local.ts';
 import { startSmtpServer } from '../local/smtp.ts';
+import { percentile, round, unlimitedB2Bee } from './support.ts';
 
 const TABLE = 'support-desk-email-bench';
 const SUPPORT = 'support@desk.localhost';
 const ACCOUNTS = 16;
 const SENDERS = 8;
-
-/** B2Bee with a credit pool that never runs out and no daily cap: every mail is a plain ticket. */
-function benchCatalog(): Catalog {
-  const parsed = parseCatalog(
-    JSON.parse(readFileSync(new URL('../examples/b2bee.catalog.json', import.meta.url), 'utf8')),
-  );
-  const copy = structuredClone(parsed) as Catalog & { id: string };
-  copy.id = 'b2bee-email-bench';
-  for (const plan of copy.plans) {
-    for (const pool of plan.pools) {
-      if (pool.unit === 'request') {
-        pool.allowance = 1_000_000;
-        delete (pool as { dailyCap?: number }).dailyCap;
-      }
-    }
-  }
-  return parseCatalog(copy);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 function plain(from: string, subject: string, body: string, id: string, headers: string[] = []): Buffer {
   return Buffer.from(
@@ -130,7 +105,7 @@ export async function run(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-email-bench-'));
   const ctx = runtimeContext();
   const now = new Date().toISOString();
-  const catalog = benchCatalog();
+  const catalog = unlimitedB2Bee('b2bee-email-bench');
   await putCatalog(ctx.store, catalog, new Date());
   const accounts: { id: string; contacts: string[] }[] = [];
   for (let a = 0; a < ACCOUNTS; a++) {
@@ -338,8 +313,8 @@ export async function run(): Promise<Record<string, number>> {
 
   return {
     small_messages: small.length,
-    small_intake_p50_ms: round(percentile(small, 50)),
-    small_intake_p95_ms: round(percentile(small, 95)),
+    small_intake_p50_ms: round(percentile(small, 0.5)),
+    small_intake_p95_ms: round(percentile(small, 0.95)),
     mb10_message_bytes: big.byteLength,
     mb10_intake_ms: round(bigMs),
     mb10_rss_before_mb: round(rssBefore / 2 ** 20),
