@@ -1,9 +1,11 @@
-// The support desk's stack. It holds the single table; later constructs (API, email intake,
-// SLA timers, exports) attach here.
+// The support desk's stack: the single table, the API, mail (SES intake and the outbox), SLA
+// timers, usage exports, and monitoring over all of them (built last: it walks the stack).
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SupportDeskApi } from './api.ts';
+import { SupportDeskMail } from './email.ts';
 import { UsageExports } from './exports.ts';
+import { Monitoring } from './monitoring.ts';
 import type { DeploymentSettings } from './settings.ts';
 import { SlaTimers } from './sla-timers.ts';
 import { SupportDeskTable } from './table.ts';
@@ -15,6 +17,8 @@ export interface SupportDeskStackProps extends StackProps {
 export class SupportDeskStack extends Stack {
   readonly data: SupportDeskTable;
   readonly api: SupportDeskApi;
+  readonly mail: SupportDeskMail;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
     super(scope, id, props);
@@ -27,11 +31,37 @@ export class SupportDeskStack extends Stack {
       production: props.settings.production,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    new SlaTimers(this, 'SlaTimers', { table: this.data.table, production: props.settings.production });
+    const { settings } = props;
+    const timers = new SlaTimers(this, 'SlaTimers', {
+      table: this.data.table,
+      production: settings.production,
+      alertsTo: settings.slaAlertsTo.join(','),
+      supportAddress: settings.supportAddress,
+    });
     const exports = new UsageExports(this, 'Exports', {
       table: this.data.table,
-      production: props.settings.production,
+      production: settings.production,
+      timeZone: settings.exportTimeZone,
     });
     if (this.api.functions.exports) exports.grantPull(this.api.functions.exports);
+    this.mail = new SupportDeskMail(this, 'Mail', {
+      table: this.data.table,
+      production: settings.production,
+      supportAddress: settings.supportAddress,
+      mailDomain: settings.mailDomain,
+      // One access-log bucket for the stack's buckets.
+      accessLogs: exports.accessLogs,
+    });
+    this.mail.grantSend(timers.timerFunction);
+    if (this.api.functions.mail) this.mail.grantQuarantine(this.api.functions.mail);
+    new CfnOutput(this, 'MailBucket', { value: this.mail.bucket.bucketName });
+    new CfnOutput(this, 'ReceiptRuleSet', { value: this.mail.ruleSet.ref });
+    // Last: it alarms on every function and queue made above.
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api.httpApi,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+    new CfnOutput(this, 'AlarmTopic', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'Dashboard', { value: this.monitoring.dashboard.dashboardName });
   }
 }

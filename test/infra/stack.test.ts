@@ -14,7 +14,9 @@ function synth(stage: string) {
   // No stack is bundled: these tests read the table, and esbuild for every function of the stack
   // would take longer than the test timeout (the construct tests bundle their own functions).
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const settings = readDeploymentSettings((key) => (key === 'stage' ? stage : undefined));
+  // Production refuses to deploy without a support address (lib/settings.ts).
+  const context: Record<string, string> = { stage, supportAddress: 'support@help.example.com' };
+  const settings = readDeploymentSettings((key) => context[key]);
   const stack = new SupportDeskStack(app, `SupportDesk-${stage}`, { settings });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
