@@ -1,0 +1,152 @@
+// B2Bee, Standard plan (seed 004), demo account demo-b2bee: mail in, acknowledgement out, triage to
+// Critical, warning, first response met, a breach, the daily credit cap, a reply by mail.
+// Timeline: the anchor Monday, 08:10-09:15 in Zagreb (UTC+1 in winter).
+import { describe, expect, test } from 'vitest';
+import {
+  day,
+  expectDuration,
+  expectInstant,
+  HOUR,
+  keys,
+  local,
+  MINUTE,
+  mailOut,
+  messageContaining,
+  ok,
+  sendMail,
+  setClock,
+  type Ticket,
+  ticketBySubject,
+  ticketsOf,
+} from './desk.ts';
+
+const ZAGREB = 'Europe/Zagreb';
+const account = 'demo-b2bee';
+const customer = keys.customer[account]!;
+const contact = 'ivana@jadran.example';
+
+describe('B2Bee Standard (seed 004)', () => {
+  let mailed: Ticket;
+  let acknowledgement: { messageId: string; references: string; subject: string };
+  let unanswered: Ticket;
+
+  test('a registered contact mails support: a ticket with a reference, and an acknowledgement threaded to the mail', async () => {
+    await setClock(local(0, '08:10', ZAGREB));
+    const messageId = await sendMail({
+      from: contact,
+      subject: 'Orders do not reach the warehouse',
+      text: 'Since 8:00 no order is synced. The service is not available for our sales reps.',
+    });
+    mailed = await ticketBySubject(account, 'Orders do not reach the warehouse');
+    expect(mailed.reference).toMatch(/^B2B-\d+$/);
+    expect(mailed.channel).toBe('email');
+    // "The Credit represents each separate request sent to technical support": Standard has 5 a month.
+    expect(mailed.entitlement.decision).toBe('consume');
+    expect(mailed.entitlement.reason).toContain('1 of 5');
+
+    const ack = await mailOut('the acknowledgement', (m) => m.headers['in-reply-to'] === messageId);
+    expect(ack.headers.to).toBe(contact);
+    expect(ack.headers.subject).toBe(`[${mailed.reference}] Orders do not reach the warehouse`);
+    expect(ack.headers['auto-submitted']).toBe('auto-replied');
+    expect(ack.headers.references).toContain(messageId);
+    expect(ack.body).toContain(mailed.reference);
+    acknowledgement = {
+      messageId: ack.headers['message-id']!,
+      references: ack.headers.references!,
+      subject: ack.headers.subject!,
+    };
+  });
+
+  test('triaged Critical: first response is due 1 hour later on the 8-24 every-day window', async () => {
+    // "Critical business impact ... First response time 1h, availability from 8-24:00" (Standard).
+    const triaged = await ok(200, 'PATCH', `/v1/tickets/${mailed.id}`, keys.agent, {
+      severity: 'Critical',
+      status: 'in_progress',
+    });
+    const clock = triaged.sla.firstResponse;
+    expect(clock.calendarId).toBe('every-day-8-24');
+    expect(clock.targetMs).toBe(HOUR);
+    expect(clock.state).toBe('running');
+    // Opened at 08:10 Zagreb, inside the window: due at 09:10.
+    expectInstant(clock.dueAt, local(0, '09:10', ZAGREB), 'first response due');
+    expect(triaged.severityConfirmed).toBe(true);
+
+    unanswered = await ok(201, 'POST', '/v1/tickets', customer, {
+      subject: 'Invoices cannot be printed',
+      body: 'Printing fails for every invoice.',
+      severity: 'Critical',
+    });
+    expectInstant(unanswered.sla.firstResponse.dueAt, local(0, '09:10', ZAGREB), 'second ticket due');
+    expect(unanswered.entitlement.reason).toContain('2 of 5');
+  });
+
+  test('50 minutes later a warning is recorded and mailed to agents; the clock is not breached', async () => {
+    // The default warning threshold is 80% of the target: 48 minutes of the hour.
+    await setClock(local(0, '09:00', ZAGREB));
+    const warning = await mailOut(
+      'the SLA warning',
+      (m) => m.headers.subject === `[${mailed.reference}] SLA warning: first response`,
+    );
+    expect(warning.headers.to).toBe('agents@support-desk.localhost');
+    expect(warning.headers['auto-submitted']).toBe('auto-generated');
+    const ticket = await ok(200, 'GET', `/v1/tickets/${mailed.id}`, keys.agent);
+    expect(ticket.sla.firstResponse).toMatchObject({ state: 'running', breached: false });
+    expectDuration(ticket.sla.firstResponse.remainingMs, 10 * MINUTE, 'remaining');
+  });
+
+  test('the first public agent reply meets first response and is mailed in the thread', async () => {
+    // "First response time": the first non-automatic answer to the customer.
+    const { ticket } = await ok(201, 'POST', `/v1/tickets/${mailed.id}/messages`, keys.agent, {
+      body: 'We restarted the sync worker; orders flow again. We keep watching.',
+    });
+    expect(ticket.sla.firstResponse.state).toBe('met');
+    expectInstant(ticket.sla.firstResponse.metAt, local(0, '09:00', ZAGREB), 'met at');
+    const reply = await mailOut('the agent reply', (m) => m.body.includes('restarted the sync worker'));
+    expect(reply.headers.to).toBe(contact);
+    expect(reply.headers.subject).toBe(`[${mailed.reference}] Orders do not reach the warehouse`);
+    expect(reply.headers['auto-submitted']).toBeUndefined();
+  });
+
+  test('the Critical ticket left unanswered breaches at 09:10 and agents are told', async () => {
+    await setClock(local(0, '09:15', ZAGREB));
+    const ticket = await ok(200, 'GET', `/v1/tickets/${unanswered.id}`, keys.agent);
+    expect(ticket.sla.firstResponse).toMatchObject({ state: 'breached', breached: true });
+    expect(ticket.sla.firstResponse.breachedAt).toBe(unanswered.sla.firstResponse.dueAt);
+    expectDuration(ticket.sla.firstResponse.overdueMs, 5 * MINUTE, 'overdue');
+    await mailOut(
+      'the breach alert',
+      (m) => m.headers.subject === `[${unanswered.reference}] SLA breached: first response`,
+    );
+  });
+
+  test('a third credit on the same day is deferred to the next day', async () => {
+    // "No more than two Credits can be used per day."
+    const third = await ok(201, 'POST', '/v1/tickets', customer, {
+      subject: 'How do I add a price list?',
+      body: 'Where is the setting?',
+    });
+    expect(third.entitlement.decision).toBe('defer');
+    expect(third.entitlement.reason).toContain(`counted on ${day(1)}`);
+    // Counted on, and handled from, Tuesday 00:00 in Zagreb; Minor: 8 hours of 08:00-17:00 working days.
+    expectInstant(third.clocksStartAt, local(1, '00:00', ZAGREB), 'clocks start');
+    expect(third.sla.firstResponse.calendarId).toBe('wd-8-17');
+    expect(third.sla.firstResponse.dueAt).toBe(new Date(local(1, '16:00', ZAGREB)).toISOString());
+  });
+
+  test('the customer answers the acknowledgement by mail: the reply joins the same ticket', async () => {
+    const before = (await ticketsOf(account)).length;
+    await sendMail({
+      from: contact,
+      subject: `Re: ${acknowledgement.subject}`,
+      text: 'Thanks, it works again.\n\nOn Monday Support Desk wrote:\n> We have received your request',
+      inReplyTo: acknowledgement.messageId,
+      references: `${acknowledgement.references} ${acknowledgement.messageId}`,
+    });
+    const reply = await messageContaining(mailed.id, 'Thanks, it works again.');
+    expect(reply.author).toMatchObject({ type: 'customer', email: contact });
+    expect(reply.channel).toBe('email');
+    // The quoted acknowledgement is stripped; no new ticket was opened.
+    expect(reply.body).not.toContain('We have received your request');
+    expect(await ticketsOf(account)).toHaveLength(before);
+  });
+});
