@@ -234,8 +234,23 @@ export function outbox(): OutboxMail[] {
         const colon = line.indexOf(':');
         headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
       }
-      return { file, headers, body: raw.slice(split + 2) };
+      const body = raw.slice(split + 2);
+      return {
+        file,
+        headers,
+        body: /quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')
+          ? quotedPrintable(body)
+          : body,
+      };
     });
+}
+
+/** Decodes a quoted-printable UTF-8 body (RFC 2045): soft line breaks and =XX bytes. */
+function quotedPrintable(body: string): string {
+  const bytes = body
+    .replace(/=\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 /** Waits for the outbox delivery to write a mail that `match` accepts. */

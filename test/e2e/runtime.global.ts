@@ -93,10 +93,16 @@ async function chooseAnchor(
   }
 }
 
-export async function setup(project: TestProject): Promise<void> {
-  dataDir = mkdtempSync(join(tmpdir(), 'support-desk-e2e-'));
-  const [port, smtpPort, dynamoDbPort] = [await freePort(), await freePort(), await freePort()];
-  child = spawn(process.execPath, ['local/main.ts'], {
+/** Three distinct free ports; another process may still take one before the runtime binds it. */
+async function freePorts(): Promise<[number, number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  return [...ports] as [number, number, number];
+}
+
+function start(port: number, smtpPort: number, dynamoDbPort: number): ChildProcess {
+  output = '';
+  const started = spawn(process.execPath, ['local/main.ts'], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -107,13 +113,37 @@ export async function setup(project: TestProject): Promise<void> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
+  started.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
+  started.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  await waitForReady();
+  return started;
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  dataDir = mkdtempSync(join(tmpdir(), 'support-desk-e2e-'));
+  let port = 0;
+  let smtpPort = 0;
+  // Other suites on this machine take free ports too: a port lost between choosing and binding
+  // is retried with new ones, a few times.
+  for (let attempt = 1; ; attempt++) {
+    const [httpPort, mailPort, dynamoDbPort] = await freePorts();
+    [port, smtpPort] = [httpPort, mailPort];
+    child = start(port, smtpPort, dynamoDbPort);
+    try {
+      await waitForReady();
+      break;
+    } catch (error) {
+      const lostPort = /already in use|BindException/.test(output);
+      if (!lostPort || attempt === 3) throw error;
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child?.once('exit', resolve));
+      }
+    }
+  }
   const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8'));
   const api = `http://127.0.0.1:${port}`;
   project.provide('e2e', {
