@@ -2,8 +2,6 @@
 // (functions/api/contract.ts), one Lambda function per route group, the API-key authorizer on
 // every non-public route, throttling and JSON access logs on the default stage, and table grants
 // cut to what each function does.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -19,14 +17,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeGroups } from '../functions/api/contract.ts';
 import type { RouteContract } from '../functions/api/routing.ts';
 import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { lambdaFunction } from './functions.ts';
 
 /** Steady-state requests per second and burst for the whole stage; raise them per deployment. */
 export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 50, burstLimit: 100 };
@@ -173,11 +170,7 @@ export class SupportDeskApi extends Construct {
       description: `Runs the ${file} API function`,
     });
     logGroup.grantWrite(role);
-    return new NodejsFunction(this, `${id}Function`, {
-      entry: join(PROJECT_ROOT, 'functions', 'api', `${file}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    return lambdaFunction(this, `${id}Function`, `api-${file}`, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
@@ -187,19 +180,6 @@ export class SupportDeskApi extends Construct {
       environment: {
         TABLE_NAME: this.props.table.tableName,
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Line numbers in stack traces need the map, not the sources: keeps the bundle small.
-        sourcesContent: false,
-        // The runtime's SDK is not pinned; ours is, so it is bundled.
-        externalModules: [],
-        // Some dependencies are CommonJS and call require(); an ESM bundle has to provide it.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
   }

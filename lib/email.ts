@@ -2,8 +2,6 @@
 // and invokes the intake; the outbox function sends what the desk writes to its transactional outbox
 // (fed by the table's stream, with a sweep every five minutes). Sending is allowed on the mail
 // domain's SES identity only, to the functions that send.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ArnFormat,
   Aspects,
@@ -28,7 +26,7 @@ import {
   StartingPosition,
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -48,8 +46,7 @@ import {
 import { Construct, type IConstruct } from 'constructs';
 import { INDEX_FOR } from '../functions/store/keys.ts';
 import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { lambdaFunction } from './functions.ts';
 
 /** Where SES writes raw messages (the intake's MAIL_RAW_PREFIX default). */
 export const RAW_MAIL_PREFIX = 'inbound/';
@@ -360,11 +357,7 @@ export class SupportDeskMail extends Construct {
       description: `Runs the email ${file} function`,
     });
     logGroup.grantWrite(role);
-    return new NodejsFunction(this, `${id}Function`, {
-      entry: join(PROJECT_ROOT, 'functions', 'email', `${file}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    return lambdaFunction(this, `${id}Function`, `email-${file}`, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: options.memorySize,
@@ -374,17 +367,6 @@ export class SupportDeskMail extends Construct {
       environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
       retryAttempts: options.retryAttempts,
       ...(options.deadLetterQueue ? { deadLetterQueue: options.deadLetterQueue } : {}),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Our pinned SDK (S3 If-None-Match, SES v2) rather than whatever the runtime carries.
-        externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
     });
   }
 

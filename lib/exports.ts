@@ -2,14 +2,12 @@
 // the close-month function, and the monthly EventBridge Scheduler schedule that invokes it at 01:00
 // on the 1st in the export time zone. Grants are the least the close needs: read the month's ledger
 // index, accounts and catalogs; write month items only; put and get export objects only.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Aspects, Duration, type IAspect, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
@@ -17,8 +15,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/shared/export-time-zone.ts';
 import { INDEX_FOR } from '../functions/store/keys.ts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { lambdaFunction } from './functions.ts';
 
 /** 01:00 on the 1st of every month: the end of the month plus the settle hour (month-close.ts). */
 export const MONTH_CLOSE_CRON = 'cron(0 1 1 * ? *)';
@@ -118,11 +115,7 @@ export class UsageExports extends Construct {
       description: 'Runs the close-month function',
     });
     logGroup.grantWrite(role);
-    this.closeFunction = new NodejsFunction(this, 'CloseFunction', {
-      entry: join(PROJECT_ROOT, 'functions', 'exports', 'close-month.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.closeFunction = lambdaFunction(this, 'CloseFunction', 'exports-close-month', {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       // Streams the month: 100,000 entries close in well under 256 MB (bench/exports.ts).
@@ -138,17 +131,6 @@ export class UsageExports extends Construct {
         EXPORTS_BUCKET: this.bucket.bucketName,
         EXPORT_TIME_ZONE: this.timeZone,
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Our pinned SDK (If-None-Match on PutObject) rather than whatever the runtime carries.
-        externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
     this.grantClose(props.table);

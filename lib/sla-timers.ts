@@ -1,21 +1,18 @@
 // The SLA timers in AWS: the sla-scheduler (reconciler) consuming the table's stream and keeping one
 // EventBridge Scheduler one-shot schedule per pending warning and breach, and the sla-timer function
 // those schedules invoke. Failures land in dead-letter queues with alarms: no deadline is lost silently.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { lambdaFunction } from './functions.ts';
 
 export interface SlaTimersProps {
   table: ITableV2;
@@ -196,11 +193,7 @@ export class SlaTimers extends Construct {
       description: `Runs the sla-${file} function`,
     });
     logGroup.grantWrite(role);
-    return new NodejsFunction(this, `${id}Function`, {
-      entry: join(PROJECT_ROOT, 'functions', 'sla', `${file}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    return lambdaFunction(this, `${id}Function`, `sla-${file}`, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
@@ -209,18 +202,6 @@ export class SlaTimers extends Construct {
       logGroup,
       environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
       ...(options.deadLetterQueue ? { deadLetterQueue: options.deadLetterQueue, retryAttempts: 2 } : {}),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundled, never the runtime's copy: its client-scheduler ignores ActionAfterCompletion
-        // (DESIGN.md), and a schedule that outlives its firing would fire again on the same deadline.
-        externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
     });
   }
 
