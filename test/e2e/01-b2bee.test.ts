@@ -13,6 +13,7 @@ import {
   mailOut,
   messageContaining,
   ok,
+  outbox,
   sendMail,
   setClock,
   type Ticket,
@@ -80,8 +81,17 @@ describe('B2Bee Standard (seed 004)', () => {
     expect(unanswered.entitlement.reason).toContain('2 of 5');
   });
 
-  test('50 minutes later a warning is recorded and mailed to agents; the clock is not breached', async () => {
+  test('45 minutes in, the clock runs with 15 minutes left and no warning yet', async () => {
+    await setClock(local(0, '08:55', ZAGREB));
+    const ticket = await ok<Ticket>(200, 'GET', `/v1/tickets/${mailed.id}`, keys.agent);
+    expect(ticket.sla.firstResponse).toMatchObject({ state: 'running', breached: false });
+    expectDuration(ticket.sla.firstResponse.remainingMs, 15 * MINUTE, 'remaining');
     // The default warning threshold is 80% of the target: 48 minutes of the hour.
+    expectInstant(ticket.sla.firstResponse.warnAt, local(0, '08:58', ZAGREB), 'warning at');
+    expect(outbox().some((mail) => mail.headers.subject?.includes('SLA warning'))).toBe(false);
+  });
+
+  test('50 minutes in, the warning is recorded and mailed to agents; the clock is not breached', async () => {
     await setClock(local(0, '09:00', ZAGREB));
     const warning = await mailOut(
       'the SLA warning',
