@@ -1,7 +1,7 @@
 // The HTTPS API contract: every route's path, roles and schemas, declared once. Route groups
 // implement these, the local server and CDK route by them, and the OpenAPI document is built
 // from them. Paths and roles are a published contract (DESIGN.md): keep them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';

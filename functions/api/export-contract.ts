@@ -1,6 +1,6 @@
 // The exports route group's contract: `GET /v1/exports/{month}` for finance (DESIGN.md), and the
 // shapes of the JSON export, the presigned-download answer and the "not closed yet" problem.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteContract } from './routing.ts';
 import { monthSchema, problemSchema } from './schemas.ts';
 

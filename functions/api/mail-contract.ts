@@ -1,7 +1,7 @@
 // The mail route group's contract: the quarantine agents work from. Mail held for spam or failed
 // authentication (SPF, DKIM, DMARC) is listed here and, once an agent releases it, goes through the
 // rest of the intake as if it had passed.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteContract } from './routing.ts';
 import { listQuerySchema, problemSchema, ticketIdPath } from './schemas.ts';
 

@@ -1,6 +1,6 @@
 // The API's request and response shapes as zod schemas: handlers validate with them and the
 // OpenAPI document (GET /v1/openapi.json) is generated from them, so the two cannot drift apart.
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { contractSchema } from '../domain/contract.ts';

@@ -1,6 +1,6 @@
 // A business calendar: the weekly opening windows of a support team in one IANA time zone, with
 // holidays and per-date overrides. Plain JSON, validated here once; business-time.ts computes on it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWith } from './validation.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -1,7 +1,7 @@
 // A vendor's support-policy catalog: its calendars and plans, the currency and time zone it bills
 // in, and the plan that governs accounts without a contract. `parseCatalog` is the one entry point
 // that turns catalog JSON into a checked `Catalog` (the CLI, the admin API and the local runtime).
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema } from './calendar.ts';
 import type { FieldIssue } from './errors.ts';
 import { ValidationError } from './errors.ts';

@@ -1,6 +1,6 @@
 // An account's support contract: which plan it bought, from which date (contract years run from
 // its anniversaries) and, where the plan has rate cards, which tier it bills at (001).
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateSchema } from './calendar.ts';
 import { type Catalog, planById } from './catalog.ts';
 import type { FieldIssue } from './errors.ts';

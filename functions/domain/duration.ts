@@ -1,7 +1,7 @@
 // ISO 8601 durations (`PT16H`, `PT15M`) as the catalog writes them, and their fixed length in
 // milliseconds where a rule needs one (SLA targets in business time, billing increments).
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Days, weeks, months and years have no fixed length (DST days, month lengths), and "1 day" in
 // a support policy usually means business hours (Performars: "8 hours (1 day)"); so targets and

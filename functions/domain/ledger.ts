@@ -2,7 +2,7 @@
 // time drawn or billed, a per-ticket fee). Corrections are new `reversal` entries, never edits, so
 // a closed month's export never changes. Ids are derived from what caused the entry, so a retried
 // command writes the same id and the store's put-if-absent makes it idempotent.
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencySchema } from './money.ts';
 import { monthOf } from './period.ts';
 

@@ -1,7 +1,7 @@
 // Money as integer minor units of an ISO 4217 currency. Floats never hold money: every price,
 // fee and ledger amount is an integer, and the one place that divides (pricing a part of a
 // unit) rounds half up, so $150/h for 15 minutes is exactly 3750 cents.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const currencySchema = z
   .string()

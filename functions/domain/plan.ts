@@ -1,7 +1,7 @@
 // A support plan as configuration: its severity scale, SLA policy, entitlement pools, time
 // billing, per-ticket fee, registered contacts and term. Every clause traces to a seed policy
 // (see DESIGN.md "Support policies"); cross-field rules live in `planIssues`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
 import type { FieldIssue } from './errors.ts';
 import { moneySchema } from './money.ts';

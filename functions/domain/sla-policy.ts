@@ -1,7 +1,7 @@
 // The SLA part of a support plan: per severity, a business-time target for each metric on a named
 // calendar, the warning threshold, the statuses that pause the clocks and the reopen window.
 // The plan schema embeds `slaPolicySchema` as its `sla` field and cross-checks it with `slaPolicyIssues`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
 import type { FieldIssue } from './errors.ts';
 

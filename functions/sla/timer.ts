@@ -6,7 +6,7 @@
 // Mail goes out after the ticket is saved: a duplicate firing finds the event recorded and mails
 // nothing, so an alert is sent at most once. A send that fails is logged, not retried (a retry would
 // find nothing due).
-import { z } from 'zod';
+import * as z from 'zod';
 import { sesMailSenderFromEnvironment } from '../adapters/mail-ses.ts';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
