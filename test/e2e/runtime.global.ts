@@ -180,5 +180,13 @@ export async function teardown(): Promise<void> {
     if (code === 'timeout') running.kill('SIGKILL');
     throw new Error(`npm start did not stop cleanly on SIGTERM (${code}); output in ${dataDir}/runtime.log`);
   }
+  // Every story went through without the desk logging an error (handlers, timers, outbox, close).
+  const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
+  if (errors.length > 0) {
+    writeFileSync(join(dataDir, 'runtime.log'), output);
+    throw new Error(
+      `npm start logged ${errors.length} error(s), first: ${errors[0]}; output in ${dataDir}/runtime.log`,
+    );
+  }
   rmSync(dataDir, { recursive: true, force: true });
 }
