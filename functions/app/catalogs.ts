@@ -3,7 +3,7 @@
 // holiday regions into dates (so Lambdas never carry holiday rules) and stores it over the version
 // read. Nothing is stored when any field is wrong.
 
-import { expandHolidayRegions } from '../catalog/holidays.ts';
+import type { expandHolidayRegions } from '../catalog/holidays.ts';
 import type { Calendar } from '../domain/calendar.ts';
 import { type Catalog, parseCatalog } from '../domain/catalog.ts';
 import { type FieldIssue, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
@@ -46,8 +46,21 @@ function relativeIssues(issues: readonly FieldIssue[], itemField: string): Field
   });
 }
 
+type ExpandHolidayRegions = typeof expandHolidayRegions;
+
+let holidayExpansion: Promise<ExpandHolidayRegions> | undefined;
+
+/**
+ * date-holidays with its rules for every country and its time-zone data is nearly three quarters of the
+ * admin function's bundle: imported on the first save, not at cold start (bench/cold-start.ts).
+ */
+function loadHolidayExpansion(): Promise<ExpandHolidayRegions> {
+  holidayExpansion ??= import('../catalog/holidays.ts').then((module) => module.expandHolidayRegions);
+  return holidayExpansion;
+}
+
 /** Adds the dates of every calendar's holiday regions for last year to three years ahead. */
-function withHolidays(catalog: Catalog, now: Date): Catalog {
+function withHolidays(catalog: Catalog, now: Date, expandHolidayRegions: ExpandHolidayRegions): Catalog {
   const year = Number(localDateOf(now, catalog.billingTimeZone).slice(0, 4));
   const range = { fromYear: year - 1, toYear: year + HOLIDAY_YEARS_AHEAD };
   const calendars: Record<string, Calendar> = {};
@@ -63,8 +76,8 @@ function withHolidays(catalog: Catalog, now: Date): Catalog {
 }
 
 /** Validates, expands and size-checks a candidate catalog; issues are named as in the catalog. */
-function prepared(candidate: unknown, now: Date): Catalog {
-  const catalog = parseCatalog(withHolidays(parseCatalog(candidate), now));
+function prepared(candidate: unknown, now: Date, expand: ExpandHolidayRegions): Catalog {
+  const catalog = parseCatalog(withHolidays(parseCatalog(candidate), now, expand));
   const bytes = Buffer.byteLength(JSON.stringify(catalog));
   if (bytes > MAX_CATALOG_BYTES) {
     throw ValidationError.field(
@@ -85,6 +98,7 @@ async function editCatalog(
   edit: (current: StoredCatalog | undefined) => unknown,
   options: { ifMatch?: number | undefined; renameIssues?: (issues: FieldIssue[]) => FieldIssue[] },
 ): Promise<StoredCatalog> {
+  const expand = await loadHolidayExpansion();
   for (let attempt = 1; ; attempt++) {
     const current = await getCatalogFresh(ctx.store, catalogId);
     const version = current?.version ?? 0;
@@ -94,7 +108,7 @@ async function editCatalog(
     const now = ctx.clock.now();
     let catalog: Catalog;
     try {
-      catalog = prepared(edit(current), now);
+      catalog = prepared(edit(current), now, expand);
     } catch (error) {
       if (error instanceof ValidationError && options.renameIssues) {
         throw new ValidationError(options.renameIssues(error.issues));
