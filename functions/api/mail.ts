@@ -1,19 +1,11 @@
 // Mail routes (one Lambda function): agents list the quarantine and release held mail into the
 // intake, which then treats it as if it had passed SES's checks.
+import { intakeFromEnvironment } from '../email/handler.ts';
 import { listHeldQuarantine, type QuarantineRecord } from '../store/inbound-mail.ts';
 import { mailRoutes as routes } from './mail-contract.ts';
 import { pathParam, queryOf } from './request.ts';
 import { routeGroup } from './routing.ts';
 import { listQuerySchema } from './schemas.ts';
-
-/**
- * The intake (MIME parsing, HTML to text, S3) is most of this function's bundle and only a release
- * needs it: imported then, not at cold start (bench/cold-start.ts).
- */
-async function intake() {
-  const { intakeFromEnvironment } = await import('../email/handler.ts');
-  return intakeFromEnvironment();
-}
 
 function entryView(entry: QuarantineRecord) {
   const { messageId: _m, sesMessageId: _s, rawKey: _r, releasedBy: _b, version: _v, ...view } = entry;
@@ -42,7 +34,7 @@ export const { handler, routeKeys } = routeGroup('mail', [
     routes.releaseQuarantine,
     async ({ event, principal }) => {
       const id = pathParam(event, 'id');
-      const result = await (await intake()).release(id, principal.keyId);
+      const result = await intakeFromEnvironment().release(id, principal.keyId);
       return {
         status: 200,
         body: { id, outcome: result.outcome, ...(result.ticketId ? { ticketId: result.ticketId } : {}) },
