@@ -1,8 +1,11 @@
 // The Lambda entries list (lib/functions.ts) is the stack: every function of the stack is made from
 // it, and every entry is deployed, so bench/cold-start.ts measures exactly what is deployed.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/bundling.ts';
 import { entryNameOf, LAMBDA_ENTRIES } from '../../lib/functions.ts';
 import { readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
@@ -40,3 +43,15 @@ test(
   },
   TIMEOUT_MS,
 );
+
+test('function code imports zod as a namespace, so no bundle carries all of zod', () => {
+  // `import { z } from 'zod'` keeps every locale and the JSON Schema code: 345 kB per bundle
+  // (docs/operations.md, Cold start). Type-only imports are erased and cost nothing.
+  const functions = join(PROJECT_ROOT, 'functions');
+  const named = readdirSync(functions, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .filter((file) =>
+      /^import \{[^}]*\bz\b[^}]*\} from 'zod'/m.test(readFileSync(join(functions, file), 'utf8')),
+    );
+  expect(named).toEqual([]);
+});
