@@ -71,7 +71,7 @@ async function seedTickets(store: StoreContext, desk: Catalog, count: number): P
       catalogId: desk.id,
       planId: plan.id,
       ledgerRefs: [],
-      timeByConversation: {},
+      workByConversation: {},
       channel: 'api',
       entitlement: { decision: 'exempt', reason: 'bench' },
     });

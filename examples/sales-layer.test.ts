@@ -19,19 +19,30 @@ describe('Sales Layer support hours', () => {
     ]);
   });
 
-  it('"in the most favorable way": later work in the same conversation is deducted minute by minute', () => {
+  it('"in the most favorable way": a conversation deducts the larger of its minutes and the 15-minute minimum', () => {
     const first = billTime(m, [], request, { id: 'TE-1', minutes: 5, at, conversationId: 'chat-1' });
-    const later = billTime(m, withUsage([], first.usage), request, {
+    expect(first).toMatchObject({ minutes: 15, conversationMinutes: 5 });
+    // 7 more minutes: 12 worked, still inside the 15 already deducted.
+    const second = billTime(m, withUsage([], first.usage), request, {
       id: 'TE-2',
       minutes: 7,
       at,
       conversationId: 'chat-1',
-      priorConversationMinutes: 15,
+      priorConversationMinutes: 5,
     });
-    expect(later.minutes).toBe(7);
-    expect(later.usage[0]?.used).toBe(22);
+    expect(second).toMatchObject({ minutes: 0, conversationMinutes: 12, entries: [], usage: [] });
+    // 10 more: 22 worked, so 7 more minutes are deducted (22 in all).
+    const third = billTime(m, withUsage([], first.usage), request, {
+      id: 'TE-3',
+      minutes: 10,
+      at,
+      conversationId: 'chat-1',
+      priorConversationMinutes: 12,
+    });
+    expect(third.minutes).toBe(7);
+    expect(third.usage[0]?.used).toBe(22);
     // A 20-minute opening deducts 20, not a multiple of 15.
-    expect(billTime(m, [], request, { id: 'TE-3', minutes: 20, at }).minutes).toBe(20);
+    expect(billTime(m, [], request, { id: 'TE-4', minutes: 20, at }).minutes).toBe(20);
   });
 
   it('"Incidents are not counted as support hours. Therefore, they are not deducted from the contracted support hours."', () => {

@@ -59,8 +59,9 @@ export interface TicketRecord extends Ticket {
   nextDueAt?: string;
   /** Where this ticket's ledger entries are (`<month>#<id>`), for reclassification. */
   ledgerRefs: string[];
-  /** Minutes already counted per conversation (the per-conversation minimum, 002). */
-  timeByConversation: Record<string, number>;
+  /** Work logged per conversation, each entry rounded to the increment (the per-conversation
+   * minimum, 002, is counted against it). */
+  workByConversation?: Record<string, number>;
   channel: 'api' | 'email';
   /** The registered contact who opened it, if any. */
   contactEmail?: string;
@@ -229,7 +230,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         catalogId: catalog.id,
         planId: plan.id,
         ledgerRefs: metered.entries.map(ledgerRef),
-        timeByConversation: {},
+        workByConversation: {},
         channel: input.channel,
         entitlement: { decision: metered.decision, reason: metered.reason },
         ...(input.author.type === 'customer' && input.author.email
@@ -575,7 +576,7 @@ export async function logTime(
       const { metering, state } = await meteringNow();
       const now = ctx.clock.now();
       const id = ctx.newId();
-      const prior = input.conversationId ? (ticket.timeByConversation[input.conversationId] ?? 0) : 0;
+      const prior = input.conversationId ? (ticket.workByConversation?.[input.conversationId] ?? 0) : 0;
       const billed = billTime(
         metering,
         poolUsages(state),
@@ -603,12 +604,12 @@ export async function logTime(
         ...(input.conversationId ? { conversationId: input.conversationId } : {}),
         ...(input.note ? { note: input.note } : {}),
       };
-      // The ticket remembers its entries and the minutes counted per conversation.
+      // The ticket remembers its entries and the work logged per conversation.
       ticket.ledgerRefs = [...ticket.ledgerRefs, ...entry.ledgerRefs];
-      if (input.conversationId) {
-        ticket.timeByConversation = {
-          ...ticket.timeByConversation,
-          [input.conversationId]: prior + billed.minutes,
+      if (input.conversationId && billed.conversationMinutes !== undefined) {
+        ticket.workByConversation = {
+          ...ticket.workByConversation,
+          [input.conversationId]: billed.conversationMinutes,
         };
       }
       return [

@@ -20,7 +20,8 @@ export interface TimeEntry {
   at: Date;
   /** The conversation (chat, call) the work belongs to; the minimum applies per conversation. */
   conversationId?: string;
-  /** Minutes already deducted in that conversation by earlier entries (0 opens it). */
+  /** Minutes of work (each entry rounded up to the increment) logged in that conversation by earlier
+   * entries; 0 opens it. */
   priorConversationMinutes?: number;
 }
 
@@ -28,6 +29,9 @@ export interface BilledTime {
   decision: 'exempt' | 'notBilled' | 'billed';
   /** Minutes counted after rounding and the conversation minimum. */
   minutes: number;
+  /** Work logged in the entry's conversation including this entry (the next entry's
+   * `priorConversationMinutes`); absent when the plan does not count the time. */
+  conversationMinutes?: number;
   /** Of those, minutes drawn from the hour pool. */
   fromPool: number;
   entries: LedgerEntry[];
@@ -35,7 +39,13 @@ export interface BilledTime {
   reason: string;
 }
 
-/** Minutes counted for an entry: rounded up to the increment, at least what completes the conversation minimum. */
+/**
+ * Minutes counted for an entry, rounded up to the increment. A conversation costs the larger of its
+ * work and its minimum (002: "a minimum of 15 minutes", deducted "in the most favorable way"): the
+ * entry that opens it counts at least the minimum, and later entries count only the work that takes
+ * the conversation past what was already counted. 5 then 7 minutes count 15 then 0; a further 10
+ * count 7 (22 worked, 22 counted).
+ */
 export function countedMinutes(
   minutes: number,
   increment: number,
@@ -43,7 +53,9 @@ export function countedMinutes(
   priorConversationMinutes = 0,
 ): number {
   const rounded = Math.ceil(minutes / increment) * increment;
-  return Math.max(rounded, minimumPerConversation - priorConversationMinutes);
+  const alreadyCounted =
+    priorConversationMinutes > 0 ? Math.max(priorConversationMinutes, minimumPerConversation) : 0;
+  return Math.max(priorConversationMinutes + rounded, minimumPerConversation) - alreadyCounted;
 }
 
 export function billTime(
@@ -77,12 +89,22 @@ export function billTime(
     };
   }
   const minimum = tb.minimumPerConversation === undefined ? 0 : durationToMinutes(tb.minimumPerConversation);
-  const minutes = countedMinutes(
-    entry.minutes,
-    durationToMinutes(tb.increment),
-    minimum,
-    entry.priorConversationMinutes ?? 0,
-  );
+  const increment = durationToMinutes(tb.increment);
+  const prior = entry.priorConversationMinutes ?? 0;
+  const minutes = countedMinutes(entry.minutes, increment, minimum, prior);
+  const conversationMinutes = prior + Math.ceil(entry.minutes / increment) * increment;
+  if (minutes === 0) {
+    // Work inside a conversation's minimum that was already deducted: nothing more to count.
+    return {
+      decision: 'billed',
+      minutes: 0,
+      conversationMinutes,
+      fromPool: 0,
+      entries: [],
+      usage: [],
+      reason: `${entry.minutes} min logged, within the ${minimum} min already counted for the conversation`,
+    };
+  }
   const entries: LedgerEntry[] = [];
   const usage: PoolUsage[] = [];
   const base = { accountId: m.accountId, at: entry.at, ticketId: ticket.id, currency: m.currency };
@@ -143,6 +165,7 @@ export function billTime(
   return {
     decision: 'billed',
     minutes,
+    conversationMinutes,
     fromPool,
     entries,
     usage,

@@ -41,8 +41,32 @@ describe('countedMinutes', () => {
     expect(countedMinutes(50, 15)).toBe(60);
     expect(countedMinutes(45, 15)).toBe(45);
     expect(countedMinutes(5, 1, 15)).toBe(15);
-    expect(countedMinutes(5, 1, 15, 10)).toBe(5);
+    // Later entries count only the work that takes the conversation past what was counted.
+    expect(countedMinutes(5, 1, 15, 5)).toBe(0);
+    expect(countedMinutes(7, 1, 15, 10)).toBe(2);
     expect(countedMinutes(5, 1, 15, 15)).toBe(5);
+    expect(countedMinutes(20, 15, 0, 30)).toBe(30);
+  });
+
+  it('a conversation counts the larger of its work and its minimum, however the work is split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(1, 5, 15),
+        fc.constantFrom(0, 15, 30),
+        (entries, increment, minimum) => {
+          let work = 0;
+          let counted = 0;
+          for (const minutes of entries) {
+            const c = countedMinutes(minutes, increment, minimum, work);
+            expect(c).toBeGreaterThanOrEqual(0);
+            counted += c;
+            work += Math.ceil(minutes / increment) * increment;
+          }
+          expect(counted).toBe(Math.max(work, minimum));
+        },
+      ),
+    );
   });
 
   it('never counts less than logged, always a whole number of increments', () => {

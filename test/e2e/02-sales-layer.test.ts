@@ -51,6 +51,13 @@ describe('Sales Layer Premium (seed 002)', () => {
       note: 'pointed to the channel mapping article',
     });
     expect(entry).toMatchObject({ minutes: 5, countedMinutes: 15, fromPool: 15 });
+    // "in the most favorable way": 7 more minutes in the same chat stay inside the 15 deducted.
+    const more = await ok(201, 'POST', `/v1/tickets/${question.id}/time-entries`, keys.agent, {
+      minutes: 7,
+      conversationId: 'chat-1',
+      note: 'followed up in the same chat',
+    });
+    expect(more.entry).toMatchObject({ minutes: 7, countedMinutes: 0, fromPool: 0 });
   });
 
   test('time on an incident is not deducted from the support hours', async () => {
