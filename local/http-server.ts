@@ -83,10 +83,27 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   );
 }
 
-export function createHttpServer(routes: Route[], authorize?: Authorize): Server {
+export function createHttpServer(
+  routes: Route[],
+  authorize?: Authorize,
+  ready: () => boolean = () => true,
+): Server {
   const compiled = routes.map(compile);
   return createServer(async (request, response) => {
     const requestId = randomUUID();
+    if (!ready()) {
+      // The port is claimed before the database starts: until then, say so instead of failing.
+      return send(response, {
+        statusCode: 503,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'the support desk is starting',
+        }),
+      });
+    }
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';

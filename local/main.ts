@@ -72,13 +72,16 @@ async function main(): Promise<void> {
     const closed = await closeDueMonths(runtimeContext(), clock.now(), exportsBlobs);
     return closed;
   };
-  // Claim the HTTP port first: a port in use fails at once, before Java starts.
+  // Claim the HTTP port first: a port in use fails at once, before Java starts. Until everything
+  // is up, requests get 503 with Retry-After.
+  let ready = false;
   const server = createHttpServer(
     [...apiRoutes(), ...withMonthClose(sla.routes, closeMonths)],
     async (header) => {
       const context = await authenticate(storeFromEnvironment(), header);
       return context ? { ...context } : undefined;
     },
+    () => ready,
   );
   await listen(server, config.port, config.host);
 
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
     supportAddress: config.supportAddress,
   });
   await closeMonths();
+  ready = true;
 
   const customer = demo.accounts.find((a) => a.id === 'demo-b2bee') ?? demo.accounts[0]!;
   const contact = customer.contacts[0] ?? 'someone@example.com';

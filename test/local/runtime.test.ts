@@ -15,7 +15,7 @@ async function startRuntime(
   port: number,
   dynamoDbPort: number,
   smtpPort: number,
-): Promise<{ child: ChildProcess; output: () => string }> {
+): Promise<{ child: ChildProcess; output: () => string; startingStatuses: number[] }> {
   const child = spawn(process.execPath, ['local/main.ts'], {
     env: {
       ...process.env,
@@ -34,12 +34,19 @@ async function startRuntime(
     output += chunk.toString();
   });
   const deadline = Date.now() + 40_000;
+  // What a client polling health sees while the runtime starts (the port is claimed first).
+  const startingStatuses: number[] = [];
   while (!output.includes('Support desk running')) {
     if (child.exitCode !== null) throw new Error(`runtime exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`runtime not ready:\n${output}`);
+    const status = await fetch(`http://127.0.0.1:${port}/v1/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status !== 0) startingStatuses.push(status);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, output: () => output };
+  return { child, output: () => output, startingStatuses };
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
@@ -55,6 +62,9 @@ test('npm start serves /v1/health, stops on SIGTERM, and keeps data across a res
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'ok', table: 'ok' });
   expect(first.output()).toContain('(created)');
+  // Before it is ready it answers 503 (Retry-After), never a 500, and logs no error.
+  expect(first.startingStatuses.filter((status) => status !== 503 && status !== 200)).toEqual([]);
+  expect(first.output()).not.toContain('"level":"error"');
 
   const store = createStoreContext('support-desk', {
     endpoint: `http://127.0.0.1:${dynamoDbPort}`,
