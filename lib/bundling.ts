@@ -23,8 +23,15 @@ export const LAMBDA_BUNDLING = {
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } satisfies BundlingOptions;
 
-/** The esbuild build NodejsFunction runs for LAMBDA_BUNDLING (its CLI flags, as build options). */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+/**
+ * The esbuild build NodejsFunction runs for LAMBDA_BUNDLING (its CLI flags, as build options);
+ * `external` adds the function's lazy modules (lib/functions.ts), bundled apart.
+ */
+export function esbuildOptions(
+  entry: string,
+  outfile: string,
+  external: readonly string[] = [],
+): BuildOptions {
   const b = LAMBDA_BUNDLING;
   return {
     entryPoints: [entry],
@@ -37,7 +44,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     minify: b.minify,
     sourcemap: b.sourceMap,
     sourcesContent: b.sourcesContent,
-    external: b.externalModules,
+    external: [...b.externalModules, ...external],
     banner: { js: b.banner },
     logLevel: 'warning',
   };

@@ -2,7 +2,11 @@
 // functions through `lambdaFunction` and bench/cold-start.ts bundles this same list, so a function
 // cannot be deployed without being measured, nor measured without being deployed.
 import { join } from 'node:path';
-import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  type NodejsFunctionProps,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { routeGroups } from '../functions/api/contract.ts';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from './bundling.ts';
@@ -12,15 +16,33 @@ export interface LambdaEntry {
   entry: string;
   /** Exported function Lambda calls. */
   handler: string;
+  /**
+   * Modules the handler imports on first use by a package.json "imports" specifier (`#holidays`),
+   * bundled apart so they cost nothing at cold start: specifier -> source file from the project root.
+   */
+  lazyModules?: Readonly<Record<string, string>>;
 }
 
-const entry = (file: string): LambdaEntry => ({ entry: join(PROJECT_ROOT, file), handler: 'handler' });
+const entry = (file: string, lazyModules?: Record<string, string>): LambdaEntry => ({
+  entry: join(PROJECT_ROOT, file),
+  handler: 'handler',
+  ...(lazyModules ? { lazyModules } : {}),
+});
+
+/** Per route group, the lazy modules of its function (the specifiers are in package.json "imports"). */
+const API_LAZY_MODULES: Record<string, Record<string, string>> = {
+  // Holiday rules of every country (date-holidays, 1.4 MB) are needed only when a catalog is saved.
+  admin: { '#holidays': 'functions/catalog/holidays.ts' },
+};
 
 /** Names are `<folder>-<file>` of the entry; the API has one function per route group of the contract. */
 export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'api-auth': entry('functions/api/auth.ts'),
   ...Object.fromEntries(
-    Object.keys(routeGroups).map((group) => [`api-${group}`, entry(`functions/api/${group}.ts`)]),
+    Object.keys(routeGroups).map((group) => [
+      `api-${group}`,
+      entry(`functions/api/${group}.ts`, API_LAZY_MODULES[group]),
+    ]),
   ),
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
   'sla-timer': entry('functions/sla/timer.ts'),
@@ -37,6 +59,24 @@ export type LambdaProps = Omit<
 
 const entryNames = new WeakMap<NodejsFunction, string>();
 
+/** How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, plus its lazy modules built after it. */
+export function bundlingFor(name: string): BundlingOptions {
+  const lazy = LAMBDA_ENTRIES[name]?.lazyModules;
+  if (!lazy) return LAMBDA_BUNDLING;
+  const pairs = Object.entries(lazy).map(([specifier, source]) => `'${specifier}=${source}'`);
+  return {
+    ...LAMBDA_BUNDLING,
+    externalModules: [...LAMBDA_BUNDLING.externalModules, ...Object.keys(lazy)],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        `node '${join(inputDir, 'lib', 'build-lazy-modules.ts')}' '${outputDir}' ${pairs.join(' ')}`,
+      ],
+    },
+  };
+}
+
 /** A function running LAMBDA_ENTRIES[name], bundled as every function is (lib/bundling.ts). */
 export function lambdaFunction(
   scope: Construct,
@@ -51,7 +91,7 @@ export function lambdaFunction(
     ...code,
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-    bundling: LAMBDA_BUNDLING,
+    bundling: bundlingFor(name),
   });
   entryNames.set(fn, name);
   return fn;
