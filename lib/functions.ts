@@ -29,10 +29,12 @@ const entry = (file: string, lazyModules?: Record<string, string>): LambdaEntry 
   ...(lazyModules ? { lazyModules } : {}),
 });
 
-/** Per route group, the lazy modules of its function (the specifiers are in package.json "imports"). */
+/** Lazy modules per API route group, and the intake's (the specifiers are in package.json "imports"). */
 const API_LAZY_MODULES: Record<string, Record<string, string>> = {
   // Holiday rules of every country (date-holidays, 1.4 MB) are needed only when a catalog is saved.
   admin: { '#holidays': 'functions/catalog/holidays.ts' },
+  // html-to-text: only for mail without a text/plain part.
+  mail: { '#html-text': 'functions/email/html-text.ts' },
 };
 
 /** Names are `<folder>-<file>` of the entry; the API has one function per route group of the contract. */
@@ -47,7 +49,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
   'sla-timer': entry('functions/sla/timer.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
-  'email-handler': entry('functions/email/handler.ts'),
+  'email-handler': entry('functions/email/handler.ts', API_LAZY_MODULES.mail),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
 };
 

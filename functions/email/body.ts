@@ -3,25 +3,19 @@
 // Apple Mail's "On … wrote:", `>` quotes, "Sent from my iPhone") with email-reply-parser. The raw
 // message is kept in the blob store, so nothing stripped here is lost.
 import EmailReplyParser from 'email-reply-parser';
-import { convert } from 'html-to-text';
+import type { htmlToText } from '#html-text';
 
 /** Text past this size is not run through the reply parser (its regexes are not linear on every input). */
 const STRIP_LIMIT = 200_000;
 /** The longest message body a ticket stores (the API accepts the same). */
 export const MAX_BODY_CHARS = 100_000;
 
-export function htmlToText(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-      // Quoted history as mail clients mark it in HTML: Gmail, Apple Mail, Thunderbird.
-      { selector: 'div.gmail_quote', format: 'skip' },
-      { selector: 'blockquote[type="cite"]', format: 'skip' },
-      { selector: 'div.moz-cite-prefix', format: 'skip' },
-    ],
-  });
+let htmlConverter: Promise<typeof htmlToText> | undefined;
+
+/** The HTML converter, imported on the first HTML-only message (functions/email/html-text.ts). */
+function loadHtmlToText(): Promise<typeof htmlToText> {
+  htmlConverter ??= import('#html-text').then((module) => module.htmlToText);
+  return htmlConverter;
 }
 
 function normalise(text: string): string {
@@ -47,9 +41,9 @@ export interface MailBody {
   truncated: boolean;
 }
 
-export function mailBody(mail: { text?: string; html?: string }): MailBody {
+export async function mailBody(mail: { text?: string; html?: string }): Promise<MailBody> {
   const source = mail.text ? 'text' : mail.html ? 'html' : 'none';
-  const full = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
+  const full = mail.text ?? (mail.html ? (await loadHtmlToText())(mail.html) : '');
   const visible = visibleReply(full);
   const truncated = visible.length > MAX_BODY_CHARS;
   return { text: truncated ? visible.slice(0, MAX_BODY_CHARS) : visible, source, truncated };

@@ -434,7 +434,7 @@ export function createIntake(deps: IntakeDeps) {
 
   /** The message text (with attachment notes) and the attachments, stored under the ticket. */
   async function content(ctx: AppContext, mail: ParsedMail, ticketId: string) {
-    const body = mailBody(mail);
+    const body = await mailBody(mail);
     const stored: StoredAttachments = await storeAttachments(
       ctx,
       deps.blobs,

@@ -2,7 +2,8 @@
 // label), transfer encodings, malformed MIME, and quoted-reply stripping for Outlook, Gmail and
 // Apple Mail. Pure: no table, no network.
 import { describe, expect, test } from 'vitest';
-import { htmlToText, mailBody, visibleReply } from '../../functions/email/body.ts';
+import { mailBody, visibleReply } from '../../functions/email/body.ts';
+import { htmlToText } from '../../functions/email/html-text.ts';
 import { derivedMessageId, parseHeaders, parseMail } from '../../functions/email/parse.ts';
 import { fixture } from './helpers.ts';
 
@@ -36,7 +37,7 @@ describe('charsets and transfer encodings', () => {
   test('base64 HTML only: converted to text', async () => {
     const mail = await parseMail(fixture('html-base64.eml', vars));
     expect(mail.text).toBeUndefined();
-    const body = mailBody(mail);
+    const body = await mailBody(mail);
     expect(body.source).toBe('html');
     expect(body.text).toContain('The price list import fails with error E-4021.');
     expect(body.text).toContain('File: prices-2026.csv');
@@ -91,7 +92,7 @@ describe('message ids', () => {
 
 describe('quoted replies are stripped, the new text kept', () => {
   test('Outlook: "From: … Sent: …" header block', async () => {
-    const body = mailBody(await parseMail(fixture('outlook-reply.eml', vars)));
+    const body = await mailBody(await parseMail(fixture('outlook-reply.eml', vars)));
     expect(body.source).toBe('text');
     expect(body.text).toBe(
       'Thanks, the restart fixed the queue. One more thing: invoices still show the old VAT rate.\n\nIvana Horvat\nJadran Foods d.o.o.',
@@ -107,7 +108,7 @@ describe('quoted replies are stripped, the new text kept', () => {
 
   test('Gmail: "On … wrote:" and > quotes; the attachment is a part', async () => {
     const mail = await parseMail(fixture('gmail-reply.eml', vars));
-    expect(mailBody(mail).text).toBe('Still broken after the restart. Screenshot attached.');
+    expect((await mailBody(mail)).text).toBe('Still broken after the restart. Screenshot attached.');
     expect(mail.attachments.map((a) => [a.filename, a.mimeType, a.content.byteLength])).toEqual([
       ['queue.png', 'image/png', 70],
     ]);
@@ -116,7 +117,7 @@ describe('quoted replies are stripped, the new text kept', () => {
   });
 
   test('Apple Mail: "Sent from my iPhone" and the quoted "On … wrote:"', async () => {
-    const body = mailBody(await parseMail(fixture('apple-mail-reply.eml', vars)));
+    const body = await mailBody(await parseMail(fixture('apple-mail-reply.eml', vars)));
     expect(body.text).toBe(
       'Here is the log you asked for: the sync stopped at 09:00:12 with “token expired”.',
     );
