@@ -45,6 +45,19 @@ function withVersion(status: number, ticket: TicketRecord, body: unknown): HttpR
   return { status, body, headers: { etag: `"${ticket.version}"` } };
 }
 
+/** A retried create answers what the first one answered: its body, and the ETag of that version. */
+function replayed(response: { status: number; body: unknown }): HttpResult {
+  const version = (response.body as { version?: unknown } | null)?.version;
+  return {
+    status: response.status,
+    body: response.body,
+    headers: {
+      'idempotent-replayed': 'true',
+      ...(typeof version === 'number' ? { etag: `"${version}"` } : {}),
+    },
+  };
+}
+
 export const { handler, routeKeys } = routeGroup('tickets', [
   [
     routes.createTicket,
@@ -69,7 +82,7 @@ export const { handler, routeKeys } = routeGroup('tickets', [
       if (key) {
         // A retry of a create that already happened answers from the record, before any plan rule runs again.
         const prior = await findIdempotentResponse(app.store, principal.keyId, key, hash);
-        if (prior) return { status: prior.status, body: prior.body };
+        if (prior) return replayed(prior);
       }
       const opened = await openTicketFor(app, {
         accountId,
@@ -93,7 +106,7 @@ export const { handler, routeKeys } = routeGroup('tickets', [
             }
           : {}),
       });
-      if (opened.replayed) return { status: opened.response.status, body: opened.response.body };
+      if (opened.replayed) return replayed(opened.response);
       if (opened.recorded) return withVersion(opened.recorded.status, opened.ticket, opened.recorded.body);
       return withVersion(201, opened.ticket, ticketView(opened.ticket, opened.catalog, app.clock.now()));
     },

@@ -65,6 +65,11 @@ describe('opening tickets', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
+    // The replay says so, and carries the ETag of the version it describes, like the first answer.
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(first.headers.get('etag')).toBe('"1"');
     const other = await customer(
       'POST',
       '/v1/tickets',
