@@ -4,10 +4,11 @@
 // Design: a calendar is compiled once (cached by object identity) and then, lazily per fixed
 // stretch of UTC time (a "chunk"), into sorted, merged UTC business intervals with running sums of
 // business milliseconds. Adding or measuring is a binary search in those sums, plus one step per
-// chunk crossed, so the cost hardly grows with the duration. Temporal is only used while building
-// a chunk, near DST transitions; everywhere else a local time is the instant minus a fixed offset.
-import { Temporal } from 'temporal-polyfill';
+// chunk crossed, so the cost hardly grows with the duration. The zone is only consulted while
+// building a chunk, for its offset transitions in the chunk; near a transition a local time is
+// resolved by the 'compatible' rule, everywhere else it is the instant minus a fixed offset.
 import { type Calendar, epochDayOf, minutesOf, parseCalendar, WEEKDAYS } from './calendar.ts';
+import { compatibleInstant, nextTransition, offsetAt } from './zone.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -194,23 +195,27 @@ function buildChunk(cal: CompiledCalendar, from: number, to: number): Chunk {
   return { starts, ends, cumEnd, total };
 }
 
-/** Local wall-clock to instant for one zone over a UTC range, asking Temporal only near DST transitions. */
+/** Local wall-clock to instant for one zone over a UTC range, from its offset transitions in that range. */
 class ZoneOffsets {
-  readonly timeZone: string;
   /** Transition instants and the offset (ms) in force from each; offsets[0] holds before the first. */
   readonly transitions: number[] = [];
   readonly offsets: number[];
+  private readonly offsetAtInstant = (at: number): number => {
+    const { transitions } = this;
+    let i = 0;
+    while (i < transitions.length && transitions[i] <= at) i++;
+    return this.offsets[i];
+  };
 
   constructor(timeZone: string, from: number, to: number) {
-    this.timeZone = timeZone;
-    let zdt: Temporal.ZonedDateTime | null =
-      Temporal.Instant.fromEpochMilliseconds(from).toZonedDateTimeISO(timeZone);
-    this.offsets = [zdt.offsetNanoseconds / 1e6];
-    for (;;) {
-      zdt = zdt.getTimeZoneTransition('next');
-      if (!zdt || zdt.epochMilliseconds > to) break;
-      this.transitions.push(zdt.epochMilliseconds);
-      this.offsets.push(zdt.offsetNanoseconds / 1e6);
+    this.offsets = [offsetAt(timeZone, from)];
+    for (
+      let at = nextTransition(timeZone, from, to);
+      at !== undefined;
+      at = nextTransition(timeZone, at, to)
+    ) {
+      this.transitions.push(at);
+      this.offsets.push(offsetAt(timeZone, at));
     }
   }
 
@@ -218,21 +223,10 @@ class ZoneOffsets {
   instantOf(local: number): number {
     let i = 0;
     for (const at of this.transitions) {
-      // Within two days of a transition the wall clock may be skipped or repeated: let Temporal decide.
-      if (Math.abs(at - local) < 2 * DAY) return this.temporalInstantOf(local);
+      // Within two days of a transition the wall clock may be skipped or repeated.
+      if (Math.abs(at - local) < 2 * DAY) return compatibleInstant(local, this.offsetAtInstant);
       if (at <= local) i++;
     }
     return local - this.offsets[i];
-  }
-
-  private temporalInstantOf(local: number): number {
-    const d = new Date(local);
-    return new Temporal.PlainDateTime(
-      d.getUTCFullYear(),
-      d.getUTCMonth() + 1,
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-    ).toZonedDateTime(this.timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
   }
 }
