@@ -5,9 +5,8 @@
 // clock, so every writer agrees with the close without reading anything: an entry recorded at or
 // after its month's end is late, and is booked into the month open at that moment as an adjustment
 // that keeps its own month (`adjustsMonth`) and date.
-import { Temporal } from 'temporal-polyfill';
 import type { LedgerEntry } from './ledger.ts';
-import { monthOf } from './period.ts';
+import { formatYear, monthOf, startOfLocalDate } from './period.ts';
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -20,13 +19,16 @@ export function isMonth(value: string): boolean {
 
 /** `month` moved by `count` months ("2026-12" + 1 is "2027-01"). */
 export function addMonths(month: string, count: number): string {
-  return Temporal.PlainYearMonth.from(month).add({ months: count }).toString();
+  if (!isMonth(month)) throw new RangeError(`not a month "YYYY-MM": "${month}"`);
+  if (!Number.isInteger(count)) throw new RangeError(`months must be a whole number, got ${count}`);
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + count;
+  const year = Math.floor(index / 12);
+  return `${formatYear(year)}-${String(index - year * 12 + 1).padStart(2, '0')}`;
 }
 
-/** The first instant after `month` in `timeZone`: 00:00 on the 1st of the next month. */
+/** The first instant after `month` in `timeZone`: 00:00 on the 1st of the next month (or its first instant). */
 export function monthEndsAt(month: string, timeZone: string): Date {
-  const next = Temporal.PlainYearMonth.from(month).add({ months: 1 }).toPlainDate({ day: 1 });
-  return new Date(next.toZonedDateTime({ timeZone }).epochMilliseconds);
+  return startOfLocalDate(`${addMonths(month, 1)}-01`, timeZone);
 }
 
 /** When the month's export is written: the end plus the settle hour (the schedule's 01:00 on the 1st). */
