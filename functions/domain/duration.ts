@@ -1,6 +1,5 @@
 // ISO 8601 durations (`PT16H`, `PT15M`) as the catalog writes them, and their fixed length in
 // milliseconds where a rule needs one (SLA targets in business time, billing increments).
-import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod';
 
 // Days, weeks, months and years have no fixed length (DST days, month lengths), and "1 day" in
@@ -8,19 +7,79 @@ import * as z from 'zod';
 // increments are written in hours, minutes and seconds only.
 const AMBIGUOUS_UNITS = ['years', 'months', 'weeks', 'days'] as const;
 
+/**
+ * Any ISO 8601 duration, as Temporal reads one: a sign, P, then years, months, weeks and days in
+ * that order, then T and hours, minutes and seconds; designators in either case; only the last
+ * time unit may have a fraction (. or , and up to 9 digits), checked after matching. The lookaheads
+ * demand a unit after P and after T.
+ */
+const ISO_DURATION =
+  /^([+-])?P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)(?:[.,](\d{1,9}))?H)?(?:(\d+)(?:[.,](\d{1,9}))?M)?(?:(\d+)(?:[.,](\d{1,9}))?S)?)?$/i;
+
 /** The written form the schema accepts (and publishes in the JSON Schema): PT, then H, M, S. */
 const FIXED_DURATION = /^PT(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,3})?S)?$/;
 
+/** Temporal's limits on a duration: years, months and weeks below 2^32, the rest below 2^53 seconds. */
+const MAX_CALENDAR_UNITS = 2 ** 32;
+const MAX_NANOSECONDS = 2n ** 53n * 1_000_000_000n;
+
+interface ParsedDuration {
+  negative: boolean;
+  /** Years, months, weeks and days, as AMBIGUOUS_UNITS. */
+  calendar: number[];
+  /** Days, hours, minutes and seconds together, in nanoseconds (fractions truncated to whole ns). */
+  nanoseconds: bigint;
+}
+
+/** `digits` units of `unitNs` nanoseconds plus a decimal `fraction` of one. */
+function nanosecondsOf(digits: string | undefined, fraction: string | undefined, unitNs: bigint): bigint {
+  const whole = BigInt(digits ?? 0) * unitNs;
+  if (fraction === undefined) return whole;
+  return whole + (BigInt(fraction) * unitNs) / 10n ** BigInt(fraction.length);
+}
+
+/** Any ISO 8601 duration Temporal reads, or undefined for one it refuses (malformed or out of range). */
+function parseDuration(iso: string): ParsedDuration | undefined {
+  const m = ISO_DURATION.exec(iso);
+  if (!m) return undefined;
+  const [
+    ,
+    sign,
+    years,
+    months,
+    weeks,
+    days,
+    hours,
+    hoursFraction,
+    minutes,
+    minutesFraction,
+    seconds,
+    secondsFraction,
+  ] = m;
+  // A fraction ends the duration: PT1.5H30M is not one.
+  if (hoursFraction !== undefined && (minutes !== undefined || seconds !== undefined)) return undefined;
+  if (minutesFraction !== undefined && seconds !== undefined) return undefined;
+  const calendar = [years, months, weeks, days].map((digits) => Number(digits ?? 0));
+  if (calendar.slice(0, 3).some((n) => n >= MAX_CALENDAR_UNITS)) return undefined;
+  const nanoseconds =
+    nanosecondsOf(days, undefined, 86_400_000_000_000n) +
+    nanosecondsOf(hours, hoursFraction, 3_600_000_000_000n) +
+    nanosecondsOf(minutes, minutesFraction, 60_000_000_000n) +
+    nanosecondsOf(seconds, secondsFraction, 1_000_000_000n);
+  if (nanoseconds >= MAX_NANOSECONDS) return undefined;
+  return {
+    negative: sign === '-' && (nanoseconds > 0n || calendar.some((n) => n !== 0)),
+    calendar,
+    nanoseconds,
+  };
+}
+
 /** Reason a string is not a fixed-length ISO 8601 duration, or undefined if it is one. */
 export function fixedDurationProblem(iso: string): string | undefined {
-  let parsed: Temporal.Duration;
-  try {
-    parsed = Temporal.Duration.from(iso);
-  } catch {
-    return `must be an ISO 8601 duration such as PT16H or PT15M, got "${iso}"`;
-  }
-  if (parsed.sign < 0) return `must not be negative, got "${iso}"`;
-  const ambiguous = AMBIGUOUS_UNITS.filter((unit) => parsed[unit] !== 0);
+  const parsed = parseDuration(iso);
+  if (!parsed) return `must be an ISO 8601 duration such as PT16H or PT15M, got "${iso}"`;
+  if (parsed.negative) return `must not be negative, got "${iso}"`;
+  const ambiguous = AMBIGUOUS_UNITS.filter((_, i) => parsed.calendar[i] !== 0);
   if (ambiguous.length > 0) {
     return `"${iso}" uses ${ambiguous.join(', ')}, which have no fixed length; write hours instead (e.g. PT24H, or PT8H for one 8-hour business day)`;
   }
@@ -48,7 +107,8 @@ export type Duration = z.infer<typeof durationSchema>;
 export function durationToMs(iso: string): number {
   const problem = fixedDurationProblem(iso);
   if (problem) throw new RangeError(`duration ${problem}`);
-  return Temporal.Duration.from(iso).total({ unit: 'milliseconds' });
+  // Exact in nanoseconds, then the nearest double, as Temporal's total() answers.
+  return Number(parseDuration(iso)!.nanoseconds / 1_000_000n);
 }
 
 /** Whole minutes in a fixed-length duration (billing works in minutes). */
