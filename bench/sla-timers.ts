@@ -6,12 +6,10 @@
 // manages about 150-400 writes a second on a 2-core machine, so 10,000 tickets take several minutes
 // (past the ~2-minute budget of `npm run bench`). SLA_BENCH_TICKETS=10000 runs the full count.
 // Figures: seconds to reconcile the stream, seconds for the day's advance, timers fired, and checks
-// (every ticket breached once, one alert each, no timer left). Run alone with `node bench/sla-timers.ts`,
+// (every ticket breached once, one breach alert each in the outbox, no timer left). Run alone with `node bench/sla-timers.ts`,
 // or through bench/run.ts via run().
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { readFileSync } from 'node:fs';
+import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { localScheduler } from '../functions/adapters/scheduler-local.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
@@ -19,7 +17,6 @@ import type { TicketRecord } from '../functions/app/tickets.ts';
 import { ticketContextOf } from '../functions/app/tickets.ts';
 import { type Catalog, parseCatalog, planById } from '../functions/domain/catalog.ts';
 import { openTicket } from '../functions/domain/ticket.ts';
-import type { MailSender } from '../functions/ports/mail.ts';
 import { desiredSchedules, type TicketImage } from '../functions/sla/schedules.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
@@ -100,6 +97,30 @@ async function seedTickets(store: StoreContext, desk: Catalog, count: number): P
   return tickets;
 }
 
+/** Breach alerts to the agents in the outbox, per ticket id (a scan: the bench's own table). */
+async function breachAlerts(store: StoreContext): Promise<Map<string, number>> {
+  const perTicket = new Map<string, number>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: store.tableName,
+        FilterExpression: '#type = :outbox AND kind = :breached',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':outbox': 'outbox', ':breached': 'slaBreached' },
+        ProjectionExpression: 'ticketId',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const ticketId = item.ticketId as string;
+      perTicket.set(ticketId, (perTicket.get(ticketId) ?? 0) + 1);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return perTicket;
+}
+
 /** Every ticket still in status `new` (all of them): GSI4, page by page. */
 async function allTickets(store: StoreContext): Promise<TicketRecord[]> {
   const found: TicketRecord[] = [];
@@ -136,10 +157,12 @@ function clockEvent(body: unknown): APIGatewayProxyEventV2 {
 export async function run(): Promise<Record<string, number>> {
   const count = Number(process.env.SLA_BENCH_TICKETS ?? 1_000);
   const db = await startDynamoDbLocal();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sla-bench-'));
   const previousLevel = process.env.LOG_LEVEL;
+  const previousAlertsTo = process.env.SLA_ALERTS_TO;
   // Tens of thousands of info lines would measure the terminal, not the timers.
   process.env.LOG_LEVEL = process.env.SLA_BENCH_LOG_LEVEL ?? 'warn';
+  // The agents' address: every recorded warning and breach writes their alert to the outbox.
+  process.env.SLA_ALERTS_TO = 'oncall@bench.localhost';
   try {
     const client = localClient(db.endpoint);
     await ensureTable(client, TABLE);
@@ -159,24 +182,13 @@ export async function run(): Promise<Record<string, number>> {
       0,
     );
 
-    // Breach alerts per ticket: each ticket must be told of its breach exactly once.
-    const breachAlerts = new Map<string, number>();
-    const mail: MailSender = {
-      async send(message) {
-        if (!message.subject.includes('SLA breached')) return;
-        const reference = message.headers['X-Support-Desk-Ticket'] ?? '';
-        breachAlerts.set(reference, (breachAlerts.get(reference) ?? 0) + 1);
-      },
-    };
     // Real time stands still at the end of the opening hour; only the advance moves the clock.
     const clock = new MovableClock(() => START.getTime() + 3_600_000);
     const reconcileStarted = performance.now();
     const runtime = await startSlaRuntime({
       endpoint: db.endpoint,
       tableName: TABLE,
-      dataDir,
       clock,
-      mail,
       tickMs: 0,
       pollMs: 50,
     });
@@ -194,7 +206,9 @@ export async function run(): Promise<Record<string, number>> {
 
     const after = await allTickets(store);
     const breached = after.filter((t) => t.sla.firstResponse?.state === 'breached').length;
-    const alertedOnce = [...breachAlerts.values()].filter((n) => n === 1).length;
+    // Each ticket must be told of its breach exactly once (the agents' alert, an outbox item).
+    const alerts = await breachAlerts(store);
+    const alertedOnce = [...alerts.values()].filter((n) => n === 1).length;
     const left = (await scheduler.due(new Date('2100-01-01T00:00:00Z'))).length;
     await runtime.stop();
     store.doc.destroy();
@@ -216,7 +230,7 @@ export async function run(): Promise<Record<string, number>> {
         scheduled + firedBefore === expectedTimers &&
         breached === count &&
         alertedOnce === count &&
-        breachAlerts.size === count &&
+        alerts.size === count &&
         left === 0
           ? 1
           : 0,
@@ -224,8 +238,9 @@ export async function run(): Promise<Record<string, number>> {
   } finally {
     if (previousLevel === undefined) delete process.env.LOG_LEVEL;
     else process.env.LOG_LEVEL = previousLevel;
+    if (previousAlertsTo === undefined) delete process.env.SLA_ALERTS_TO;
+    else process.env.SLA_ALERTS_TO = previousAlertsTo;
     await db.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,16 @@ const schema = z.object({
   DYNAMODB_PORT: port.optional(),
   TABLE_NAME: z.string().min(3).default('support-desk'),
   SUPPORT_ADDRESS: z.email().default('support@desk.localhost'),
+  SLA_ALERTS_TO: z
+    .string()
+    .default('agents@support-desk.localhost')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email())),
 });
 
 export interface LocalConfig {
@@ -24,6 +34,8 @@ export interface LocalConfig {
   tableName: string;
   /** The address customers write to (the SMTP server accepts mail for it). */
   supportAddress: string;
+  /** Where SLA warnings and breaches are mailed (the agents). */
+  slaAlertsTo: string[];
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -35,6 +47,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     DYNAMODB_PORT: env.DYNAMODB_PORT || undefined,
     TABLE_NAME: env.TABLE_NAME || undefined,
     SUPPORT_ADDRESS: env.SUPPORT_ADDRESS || undefined,
+    SLA_ALERTS_TO: env.SLA_ALERTS_TO || undefined,
   });
   return {
     dataDir: resolve(parsed.DATA_DIR),
@@ -44,5 +57,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     dynamoDbPort: parsed.DYNAMODB_PORT,
     tableName: parsed.TABLE_NAME,
     supportAddress: parsed.SUPPORT_ADDRESS,
+    slaAlertsTo: parsed.SLA_ALERTS_TO,
   };
 }

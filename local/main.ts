@@ -103,19 +103,15 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   process.env.SUPPORT_ADDRESS = config.supportAddress;
+  // Every ticket change that records an SLA warning or breach writes the agents' alert.
+  process.env.SLA_ALERTS_TO = config.slaAlertsTo.join(',');
   process.env.MAIL_DIR = join(config.dataDir, 'mail');
 
   // The SLA runtime restores the clock's saved offset and makes every handler use that clock.
   let slaRuntime: SlaRuntime | undefined;
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    slaRuntime = await startSlaRuntime({
-      endpoint: db.endpoint,
-      tableName: config.tableName,
-      dataDir: config.dataDir,
-      clock,
-      supportAddress: config.supportAddress,
-    });
+    slaRuntime = await startSlaRuntime({ endpoint: db.endpoint, tableName: config.tableName, clock });
     sla.attach(slaRuntime);
     stoppers.push(() => slaRuntime!.stop());
     const outbox = await startOutboxDelivery({

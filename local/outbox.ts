@@ -1,9 +1,10 @@
 // Outbound mail on one machine: the same outbox sender as in AWS, writing .eml files to
 // `<DATA_DIR>/outbox/` instead of calling SES. A stream poller hands it new outbox items as they are
 // written (what the stream's event source mapping does in AWS); a sweep every few seconds retries
-// failures and sends anything written while the runtime was down.
+// failures and sends anything written while the runtime was down. SLA alerts travel this way too.
 import { join } from 'node:path';
 import { localMailSender } from '../functions/adapters/mail-local.ts';
+import type { AppContext } from '../functions/app/context.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
 import { outboxSender } from '../functions/email/outbox-sender.ts';
 import type { MailSender } from '../functions/ports/mail.ts';
@@ -14,6 +15,8 @@ export interface OutboxDeliveryOptions {
   endpoint: string;
   tableName: string;
   dataDir: string;
+  /** The store and clock items are read and dated with; the handlers' (from the environment) by default. */
+  context?: () => AppContext;
   /** Where mail goes; the .eml writer by default. */
   mail?: MailSender;
   sweepMs?: number;
@@ -27,10 +30,10 @@ export interface OutboxDelivery {
 }
 
 export async function startOutboxDelivery(options: OutboxDeliveryOptions): Promise<OutboxDelivery> {
+  const context = options.context ?? runtimeContext;
   const sender = outboxSender({
-    context: runtimeContext,
-    mail:
-      options.mail ?? localMailSender(join(options.dataDir, 'outbox'), () => runtimeContext().clock.now()),
+    context,
+    mail: options.mail ?? localMailSender(join(options.dataDir, 'outbox'), () => context().clock.now()),
   });
   // Whatever was left unsent before a restart goes first.
   await sender.drain();

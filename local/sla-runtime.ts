@@ -2,15 +2,15 @@
 // AWS, wired to local adapters. A stream poller feeds the table's stream to the reconciler, which
 // keeps timers in the table (local scheduler); a ticker fires what comes due on the runtime's clock;
 // `POST /local/clock` moves that clock and fires everything due, answering when all is settled.
+// The alerts of what the timers record are outbox items, delivered by the local outbox sender
+// (local/outbox.ts) as .eml files, like every other mail.
 //
 // On start the stream is read from its oldest record: replaying is harmless (the reconciler
 // converges on each ticket as it is now), and a ticket changed while the runtime was down still
 // gets its timers. The clock's offset lives in the table, so a restart keeps the moved time.
-import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { localMailSender } from '../functions/adapters/mail-local.ts';
 import {
   type LocalScheduler,
   localScheduler,
@@ -22,10 +22,8 @@ import { MovableClock } from '../functions/app/local-clock.ts';
 import { useClock } from '../functions/app/runtime.ts';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
-import type { MailSender } from '../functions/ports/mail.ts';
 import { log } from '../functions/shared/log.ts';
 import { currentTickets } from '../functions/sla/current-tickets.ts';
-import { type AlertSettings, alertSettingsFromEnv } from '../functions/sla/notifications.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
 import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
@@ -38,16 +36,8 @@ export interface SlaRuntimeOptions {
   /** DynamoDB Local's endpoint and the table (with its stream). */
   endpoint: string;
   tableName: string;
-  /** Outbound mail goes to `<dataDir>/outbox/`. */
-  dataDir: string;
   /** The runtime's clock; a new one when absent. Every handler in the process is switched to it. */
   clock?: MovableClock;
-  /** Agents' alert addresses; default `SLA_ALERTS_TO` (comma-separated), else agents@support-desk.localhost. */
-  alertsTo?: string[];
-  /** Default `SUPPORT_ADDRESS`, else support@support-desk.localhost. */
-  supportAddress?: string;
-  /** Mail adapter; the outbox writer when absent. */
-  mail?: MailSender;
   /** How often the real passing of time is checked for due timers; 0: only on `POST /local/clock`. */
   tickMs?: number;
   pollMs?: number;
@@ -123,15 +113,6 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   );
 }
 
-function localAlertSettings(options: SlaRuntimeOptions): AlertSettings {
-  const fromEnv = alertSettingsFromEnv();
-  return {
-    from: options.supportAddress ?? process.env.SUPPORT_ADDRESS ?? fromEnv.from,
-    agents:
-      options.alertsTo ?? (fromEnv.agents.length > 0 ? fromEnv.agents : ['agents@support-desk.localhost']),
-  };
-}
-
 async function restoreClock(store: StoreContext, clock: MovableClock): Promise<void> {
   const saved = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: keys.localClock(), ConsistentRead: true }),
@@ -171,11 +152,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
     currentTickets: (ids) => currentTickets(store, ids),
     clock,
   });
-  const fire = timerHandler({
-    context: () => ctx,
-    mail: options.mail ?? localMailSender(join(options.dataDir, 'outbox'), () => clock.now()),
-    alerts: localAlertSettings(options),
-  });
+  const fire = timerHandler({ context: () => ctx });
   const poller: StreamPoller = await startStreamPoller({
     endpoint: options.endpoint,
     tableName: options.tableName,

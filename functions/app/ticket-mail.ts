@@ -1,8 +1,11 @@
-// Which ticket changes send mail to the ticket's contact, as outbox items written in the change's own
-// transaction: the acknowledgement with the reference when a ticket opens, an agent's public reply,
-// the resolution notice. Tickets without a contact address (opened through the API with a key) get
-// none: the API response is their acknowledgement. The outbox sender delivers them.
+// Which ticket changes send mail, as outbox items written in the change's own transaction: to the
+// ticket's contact the acknowledgement with the reference when a ticket opens, an agent's public
+// reply, the resolution notice; and the SLA alerts of every warning or breach the change records
+// (to the agents, and the breach notice to the contact where the plan promises it). Tickets without
+// a contact address (opened through the API with a key) get no customer mail: the API response is
+// their acknowledgement. The outbox sender delivers them.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Catalog, planById } from '../domain/catalog.ts';
 import type { TicketEvent } from '../domain/ticket.ts';
 import {
   acknowledgement,
@@ -13,6 +16,7 @@ import {
   type Thread,
 } from '../email/outbound.ts';
 import { mailSettingsFromEnv } from '../email/settings.ts';
+import { alertSettingsFromEnv, isSlaAlertEvent, slaAlerts, tellsCustomer } from '../sla/notifications.ts';
 import { keys } from '../store/keys.ts';
 import type { MessageRecord } from '../store/messages.ts';
 import { outboxOp } from '../store/outbox.ts';
@@ -130,4 +134,32 @@ export async function resolutionOps(
     threadFrom(await threadOf(ctx, ticket.id)),
   );
   return [outboxOpFor(ctx, composed, id)];
+}
+
+/**
+ * The alerts of the SLA warnings and breaches a change recorded, whichever change it was: the
+ * timer's firing, or a reply, pause or severity change that found a deadline passed first. Written
+ * with the change, so the event and its alert are saved together or not at all: a duplicate firing
+ * records nothing and so alerts nothing, and a crash after the commit loses no alert.
+ */
+export async function slaAlertOps(
+  ctx: AppContext,
+  ticket: TicketRecord,
+  events: readonly TicketEvent[],
+  catalog: Catalog,
+): Promise<WriteOp[]> {
+  const alerts = events.filter(isSlaAlertEvent);
+  if (alerts.length === 0) return [];
+  const policy = planById(catalog, ticket.planId)?.sla ?? {};
+  // Only the customer's notice continues the conversation: read it only when one is sent.
+  const thread = alerts.some((alert) => tellsCustomer(ticket, alert, policy))
+    ? threadFrom(await threadOf(ctx, ticket.id))
+    : {};
+  const settings = mailSettingsFromEnv();
+  const recipients = alertSettingsFromEnv();
+  return alerts.flatMap((alert) =>
+    slaAlerts(ticket, alert, policy, recipients, settings, thread, ctx.newId).map(({ id, composed }) =>
+      outboxOpFor(ctx, composed, id),
+    ),
+  );
 }

@@ -48,7 +48,7 @@ import {
 } from '../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
-import { acknowledgementOps, agentReplyOps, resolutionOps } from './ticket-mail.ts';
+import { acknowledgementOps, agentReplyOps, resolutionOps, slaAlertOps } from './ticket-mail.ts';
 
 /** A ticket as stored: the domain's ticket plus what the store and the other use cases need. */
 export interface TicketRecord extends Ticket {
@@ -402,8 +402,10 @@ export async function changeTicket(
       }
     }
     const extra = options.extraOps ? await options.extraOps(next, meteringNow) : [];
-    // Mail the change sends (the resolution notice) goes out through the outbox, in this transaction.
+    // Mail the change sends (the resolution notice, the alerts of the SLA warnings and breaches it
+    // recorded) goes out through the outbox, in this transaction.
     extra.push(...(await resolutionOps(ctx, next, events)));
+    extra.push(...(await slaAlertOps(ctx, next, events, catalog)));
     if (!changed && entries.length === 0 && extra.length === 0)
       return { ticket, events, catalog, changed: false };
     next = {

@@ -1,8 +1,11 @@
-// The mail the desk writes: acknowledgements, agent replies, resolution notices, and the one polite
-// answer to mail we cannot take (unknown sender, oversized, refused by the plan). Every mail about a
+// The mail the desk writes: acknowledgements, agent replies, resolution notices, SLA alerts (to the
+// agents, and the breach notice to the customer), and the one polite answer to mail we cannot take
+// (unknown sender, oversized, refused by the plan). Every mail about a
 // ticket carries the reference in the subject and our token in its Message-ID, and continues the
 // thread (In-Reply-To, References). Mail no person wrote says so (`Auto-Submitted`, RFC 3834) and
 // asks auto-responders to stay quiet; `X-Loop` lets us recognise it if it ever comes back. Pure.
+import type { SlaClockEvent } from '../domain/sla-clock.ts';
+import type { SlaMetric } from '../domain/sla-policy.ts';
 import type { OutboundMail } from '../ports/mail.ts';
 import type { MailSettings } from './settings.ts';
 import { outboundMessageId, subjectWithReference } from './threading.ts';
@@ -11,6 +14,8 @@ export type OutboundKind =
   | 'acknowledgement'
   | 'agentReply'
   | 'resolution'
+  | 'slaWarning'
+  | 'slaBreached'
   | 'unknownSender'
   | 'oversized'
   | 'refused';
@@ -19,7 +24,11 @@ export interface ComposedMail {
   kind: OutboundKind;
   /** Our Message-ID (without brackets). */
   messageId: string;
-  /** Sent by the desk itself, not by a person: rate-limited per recipient. */
+  /**
+   * Counts against the recipient's hourly limit on automatic mail (the outbox sender's loop and
+   * storm guard). True for what the desk sends to customers and senders on its own; false for a
+   * person's mail and for the agents' SLA alerts, which carry the RFC 3834 headers all the same.
+   */
   automatic: boolean;
   ticketId?: string;
   mail: OutboundMail;
@@ -166,6 +175,81 @@ export function resolutionNotice(
     `Ticket ${ticket.reference} has been resolved.\n\n` +
     'If the problem is not solved, reply to this mail and the ticket is reopened.';
   return ticketMail('resolution', ticket, unique, settings, thread, text + footer(ticket.reference), true);
+}
+
+const METRIC_NAMES: Record<SlaMetric, string> = {
+  acknowledge: 'acknowledgement',
+  firstResponse: 'first response',
+  resolution: 'resolution',
+};
+
+/** What an SLA alert to the agents says of the ticket. */
+export interface AlertedTicket {
+  id: string;
+  reference: string;
+  severity: string;
+}
+
+/** A recorded SLA warning or breach: what alerts are sent for. */
+export type SlaAlertEvent = Extract<SlaClockEvent, { type: 'slaWarning' | 'slaBreached' }>;
+
+/**
+ * An SLA warning or breach for the agents, one mail to all their alert addresses. It says it is
+ * automatic (RFC 3834 headers, `X-Loop`), and carries the ticket's thread token, so a ticket's alerts
+ * thread together. It is not `automatic` for the outbox's per-recipient limit: the agents' addresses
+ * are the deployment's own, and a storm of breaches is exactly when every alert must arrive.
+ */
+export function slaAgentAlert(
+  ticket: AlertedTicket,
+  alert: SlaAlertEvent,
+  to: readonly string[],
+  unique: string,
+  settings: MailSettings,
+): ComposedMail {
+  const what = METRIC_NAMES[alert.metric];
+  const lines =
+    alert.type === 'slaWarning'
+      ? [
+          `The ${what} target of ticket ${ticket.reference} (severity ${ticket.severity}) is close.`,
+          `Warning since: ${alert.at}`,
+          ...(alert.dueAt ? [`Breach at:     ${alert.dueAt}`] : []),
+        ]
+      : [
+          `Ticket ${ticket.reference} (severity ${ticket.severity}) missed its ${what} target.`,
+          `Breached at: ${alert.at}`,
+        ];
+  const messageId = outboundMessageId(ticket.id, unique, settings);
+  return {
+    kind: alert.type,
+    messageId,
+    automatic: false,
+    ticketId: ticket.id,
+    mail: {
+      from: from(settings),
+      to: [...to],
+      subject: `[${ticket.reference}] SLA ${alert.type === 'slaWarning' ? 'warning' : 'breached'}: ${what}`,
+      text: `${[...lines, '', `Ticket id: ${ticket.id}`].join('\n')}\n`,
+      headers: {
+        ...threadHeaders(messageId, {}, settings, ticket.id),
+        ...automaticHeaders(settings, 'auto-generated'),
+        'X-Support-Desk-Ticket': ticket.reference,
+      },
+    },
+  };
+}
+
+/** The customer's notice of a breach (where the plan promises one), in the ticket's thread. */
+export function slaBreachNotice(
+  ticket: MailTicket,
+  metric: SlaMetric,
+  unique: string,
+  settings: MailSettings,
+  thread: Thread,
+): ComposedMail {
+  const text =
+    `We have not met the ${METRIC_NAMES[metric]} time your support plan promises for ticket ${ticket.reference}.\n` +
+    'We are sorry. Our team has been alerted and is working on it; you will hear from us on this ticket.';
+  return ticketMail('slaBreached', ticket, unique, settings, thread, text + footer(ticket.reference), true);
 }
 
 /** An answer to a mail that made no ticket: to its sender, in its thread, marked automatic. */

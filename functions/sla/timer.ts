@@ -1,29 +1,21 @@
 // The sla-timer: invoked by a schedule (EventBridge Scheduler in AWS, the local scheduler on one
 // machine) with the ticket, metric, event and the deadline it was created for. It re-reads the ticket
 // and records the warning or breach only if the clock still says it is due (fireTimer); stale,
-// duplicate and early firings change nothing. What it records is mailed as the plan asks.
+// duplicate and early firings change nothing.
 //
-// Mail goes out after the ticket is saved: a duplicate firing finds the event recorded and mails
-// nothing, so an alert is sent at most once. A send that fails is logged, not retried (a retry would
-// find nothing due).
+// It sends no mail itself: the alerts of what it records are outbox items written in the same
+// transaction (functions/app/ticket-mail.ts, `slaAlertOps`), as for any other change that records a
+// warning or breach first, and the outbox sender delivers them. A duplicate firing records nothing
+// and so alerts nothing; a crash after the commit loses no alert.
 import * as z from 'zod';
-import { sesMailSenderFromEnvironment } from '../adapters/mail-ses.ts';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
-import { fireTimer, type TicketRecord } from '../app/tickets.ts';
-import { type Catalog, planById } from '../domain/catalog.ts';
+import { fireTimer } from '../app/tickets.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { SLA_METRICS } from '../domain/sla-policy.ts';
-import type { MailSender } from '../ports/mail.ts';
 import type { TimerPayload } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
-import {
-  type AlertSettings,
-  alertSettingsFromEnv,
-  isSlaAlertEvent,
-  type SlaAlertEvent,
-  slaAlerts,
-} from './notifications.ts';
+import { isSlaAlertEvent } from './notifications.ts';
 
 export const timerPayloadSchema = z.strictObject({
   ticketId: z.string().min(1).max(128),
@@ -34,17 +26,14 @@ export const timerPayloadSchema = z.strictObject({
 
 export interface TimerDeps {
   context: () => AppContext;
-  mail: MailSender;
-  alerts: AlertSettings;
   /** A firing at most this early waits for its deadline (clock skew); earlier ones change nothing. */
   maxEarlyMs?: number;
 }
 
 export interface TimerOutcome {
   outcome: 'recorded' | 'unchanged' | 'early' | 'missing' | 'invalid';
-  /** Types of the SLA events recorded, e.g. `slaBreached`. */
+  /** Types of the SLA events recorded, e.g. `slaBreached` (their alerts are in the outbox). */
   recorded: string[];
-  mailed: number;
 }
 
 const MAX_EARLY_MS = 60_000;
@@ -56,14 +45,14 @@ export function timerHandler(deps: TimerDeps) {
     if (!parsed.success) {
       // A malformed payload never becomes valid: retrying it would only fill the dead-letter queue.
       log('error', 'sla timer payload invalid', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
-      return { outcome: 'invalid', recorded: [], mailed: 0 };
+      return { outcome: 'invalid', recorded: [] };
     }
     const payload: TimerPayload = parsed.data;
     const ctx = deps.context();
     const early = Date.parse(payload.dueAt) - ctx.clock.now().getTime();
     if (early > (deps.maxEarlyMs ?? MAX_EARLY_MS)) {
       log('warn', 'sla timer early', { ticketId: payload.ticketId, metric: payload.metric, earlyMs: early });
-      return { outcome: 'early', recorded: [], mailed: 0 };
+      return { outcome: 'early', recorded: [] };
     }
     if (early > 0) await sleep(early);
 
@@ -73,53 +62,24 @@ export function timerHandler(deps: TimerDeps) {
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       log('info', 'sla timer for a missing ticket', { ticketId: payload.ticketId });
-      return { outcome: 'missing', recorded: [], mailed: 0 };
+      return { outcome: 'missing', recorded: [] };
     }
     const alerts = result.events.filter(isSlaAlertEvent);
     const fields = { ticketId: payload.ticketId, metric: payload.metric, event: payload.event };
     if (!result.changed || alerts.length === 0) {
       log('info', 'sla timer changed nothing', fields);
-      return { outcome: result.changed ? 'recorded' : 'unchanged', recorded: [], mailed: 0 };
+      return { outcome: result.changed ? 'recorded' : 'unchanged', recorded: [] };
     }
-    const mailed = await sendAlerts(deps, result.ticket, result.catalog, alerts);
-    log('info', 'sla timer recorded', { ...fields, recorded: alerts.map((a) => a.type), mailed });
-    return { outcome: 'recorded', recorded: alerts.map((a) => a.type), mailed };
+    const recorded = alerts.map((a) => a.type);
+    log('info', 'sla timer recorded', { ...fields, recorded });
+    return { outcome: 'recorded', recorded };
   };
-}
-
-async function sendAlerts(
-  deps: TimerDeps,
-  ticket: TicketRecord,
-  catalog: Catalog,
-  alerts: SlaAlertEvent[],
-): Promise<number> {
-  const policy = planById(catalog, ticket.planId)?.sla ?? {};
-  let mailed = 0;
-  for (const alert of alerts) {
-    for (const mail of slaAlerts(ticket, alert, policy, deps.alerts)) {
-      try {
-        await deps.mail.send(mail);
-        mailed += 1;
-      } catch (error) {
-        log('error', 'sla alert not sent', {
-          ticketId: ticket.id,
-          alert: alert.type,
-          error: error instanceof Error ? error.name : 'unknown',
-        });
-      }
-    }
-  }
-  return mailed;
 }
 
 let fromEnvironment: ((event: unknown) => Promise<TimerOutcome>) | undefined;
 
 /** Lambda entry: the schedule's input is the event. */
 export async function handler(event: unknown): Promise<TimerOutcome> {
-  fromEnvironment ??= timerHandler({
-    context: runtimeContext,
-    mail: sesMailSenderFromEnvironment(),
-    alerts: alertSettingsFromEnv(),
-  });
+  fromEnvironment ??= timerHandler({ context: runtimeContext });
   return fromEnvironment(event);
 }

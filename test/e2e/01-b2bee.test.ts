@@ -123,10 +123,13 @@ describe('B2Bee Standard (seed 004)', () => {
     expect(ticket.sla.firstResponse).toMatchObject({ state: 'breached', breached: true });
     expect(ticket.sla.firstResponse.breachedAt).toBe(unanswered.sla.firstResponse.dueAt);
     expectDuration(ticket.sla.firstResponse.overdueMs, 5 * MINUTE, 'overdue');
-    await mailOut(
-      'the breach alert',
-      (m) => m.headers.subject === `[${unanswered.reference}] SLA breached: first response`,
-    );
+    const isAlert = (m: { headers: Record<string, string> }) =>
+      m.headers.subject === `[${unanswered.reference}] SLA breached: first response`;
+    const alert = await mailOut('the breach alert', isAlert);
+    // To the agents (SLA_ALERTS_TO, default agents@support-desk.localhost), once, marked automatic.
+    expect(alert.headers.to).toBe('agents@support-desk.localhost');
+    expect(alert.headers['auto-submitted']).toBe('auto-generated');
+    expect(outbox().filter(isAlert)).toHaveLength(1);
   });
 
   test('a third credit on the same day is deferred to the next day', async () => {

@@ -1,8 +1,9 @@
 // Shared by the SLA timer tests: a table of their own on the run's DynamoDB Local (the SLA runtime
 // reads the whole stream, so other test files' tickets must not be in it), the B2Bee catalog and an
-// account on its Premium plan, and a frozen movable clock.
+// account on its Premium plan, a frozen movable clock, and the outbox items a ticket's changes wrote.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { type AppContext, appContext } from '../../functions/app/context.ts';
 import { MovableClock } from '../../functions/app/local-clock.ts';
@@ -11,6 +12,7 @@ import { type Catalog, parseCatalog } from '../../functions/domain/catalog.ts';
 import { createAccount } from '../../functions/store/accounts.ts';
 import { putCatalog } from '../../functions/store/catalogs.ts';
 import { createStoreContext, type StoreContext } from '../../functions/store/context.ts';
+import type { OutboxRecord } from '../../functions/store/outbox.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localClient } from '../../local/dynamodb-local.ts';
 
 export interface SlaTestTable {
@@ -101,4 +103,32 @@ export async function deskOn(
       return opened.ticket;
     },
   };
+}
+
+/** Every outbox item written about `ticketId` (a scan: the test's own table is small). */
+export async function outboxOf(store: StoreContext, ticketId: string): Promise<OutboxRecord[]> {
+  const items: OutboxRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: store.tableName,
+        FilterExpression: '#type = :outbox AND ticketId = :ticket',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':outbox': 'outbox', ':ticket': ticketId },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as OutboxRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** The SLA alerts in the outbox for `ticketId`: the agents' first, then the customer's. */
+export async function alertsOf(store: StoreContext, ticketId: string): Promise<OutboxRecord[]> {
+  return (await outboxOf(store, ticketId))
+    .filter((item) => item.kind === 'slaWarning' || item.kind === 'slaBreached')
+    .sort((a, b) => Number(a.automatic) - Number(b.automatic) || a.kind.localeCompare(b.kind));
 }

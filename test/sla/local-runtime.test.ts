@@ -1,16 +1,19 @@
 // End to end on one machine: tickets opened through the use cases, the local SLA runtime reading the
 // real stream, timers in the table, `POST /local/clock` over HTTP moving the clock and firing what
-// comes due through the sla-timer handler, alerts written to the outbox.
+// comes due through the sla-timer handler; its alerts are outbox items, delivered as .eml files by
+// the local outbox sender (as in `npm start`).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { localScheduler } from '../../functions/adapters/scheduler-local.ts';
+import { appContext } from '../../functions/app/context.ts';
 import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
 import { getTicket } from '../../functions/store/tickets.ts';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
+import { type OutboxDelivery, startOutboxDelivery } from '../../local/outbox.ts';
 import { deferredSlaRoutes, type SlaRuntime, startSlaRuntime } from '../../local/sla-runtime.ts';
 import {
   b2beeCatalog,
@@ -28,6 +31,7 @@ const outbox = join(dataDir, 'outbox');
 let table: SlaTestTable;
 let desk: Desk;
 let runtime: SlaRuntime;
+let delivery: OutboxDelivery;
 let server: Server;
 let base: string;
 
@@ -42,10 +46,16 @@ async function start() {
   runtime = await startSlaRuntime({
     endpoint: table.endpoint,
     tableName: table.tableName,
-    dataDir,
     clock: frozenClock(),
-    alertsTo: ['oncall@vendor.test'],
     tickMs: 0,
+    pollMs: 50,
+  });
+  const ctx = appContext(table.store, runtime.clock);
+  delivery = await startOutboxDelivery({
+    endpoint: table.endpoint,
+    tableName: table.tableName,
+    dataDir,
+    context: () => ctx,
     pollMs: 50,
   });
   await serve(runtime.routes);
@@ -54,6 +64,7 @@ async function start() {
 async function stop() {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await delivery.stop();
   await runtime.stop();
 }
 
@@ -67,14 +78,20 @@ async function moveClock(body: unknown): Promise<{ status: number; json: Record<
 }
 
 const ticketNow = async (id: string) => (await getTicket(table.store, id)) as unknown as TicketRecord;
-const mails = () =>
-  readdirSync(outbox, { withFileTypes: true })
+/** The SLA alerts the outbox sender wrote so far (acknowledgements are `auto-replied`). */
+async function mails(): Promise<string[]> {
+  await delivery.flush();
+  return readdirSync(outbox, { withFileTypes: true })
     .filter((entry) => entry.name.endsWith('.eml'))
     .map((entry) => readFileSync(join(outbox, entry.name), 'utf8'))
+    .filter((mail) => mail.includes('Auto-Submitted: auto-generated'))
     .sort();
+}
 
 beforeAll(async () => {
   table = await slaTestTable('e2e');
+  // What `npm start` sets from its configuration: every ticket change may write the agents' alert.
+  vi.stubEnv('SLA_ALERTS_TO', 'oncall@vendor.test');
   await start();
   // The desk's use cases run on the runtime's clock, as the API handlers do.
   desk = await deskOn(
@@ -85,6 +102,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await stop();
   table?.store.doc.destroy();
   rmSync(dataDir, { recursive: true, force: true });
@@ -101,7 +119,7 @@ describe('a Critical ticket under a 1-hour first-response target', () => {
     const clock = (await ticketNow(ticket.id)).sla.firstResponse!;
     expect(clock.warnedAt).toBe('2026-12-01T08:45:00.000Z');
     expect(clock.state).toBe('running');
-    const sent = mails();
+    const sent = await mails();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain('To: oncall@vendor.test');
     expect(sent[0]).toContain(`Subject: [${ticket.reference}] SLA warning: first response`);
@@ -114,7 +132,7 @@ describe('a Critical ticket under a 1-hour first-response target', () => {
     const clock = (await ticketNow(ticket.id)).sla.firstResponse!;
     expect(clock.state).toBe('breached');
     expect(clock.breachedAt).toBe('2026-12-01T09:00:00.000Z');
-    const sent = mails();
+    const sent = await mails();
     expect(sent).toHaveLength(3);
     expect(sent.filter((m) => m.includes('SLA breached: first response'))).toHaveLength(1);
     expect(sent.filter((m) => m.includes('To: cto@acme.test'))).toHaveLength(1);
@@ -122,7 +140,7 @@ describe('a Critical ticket under a 1-hour first-response target', () => {
     const left = await localScheduler(table.store).due(new Date('2100-01-01T00:00:00Z'));
     expect(left.filter((s) => s.payload.ticketId === ticket.id)).toEqual([]);
     expect(await moveClock({ advance: 'PT1H' })).toMatchObject({ json: { fired: 0 } });
-    expect(mails()).toHaveLength(3);
+    expect(await mails()).toHaveLength(3);
   });
 });
 

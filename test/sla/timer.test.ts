@@ -1,71 +1,73 @@
-// The sla-timer handler on DynamoDB Local: it records a due warning or breach once and mails the
-// agents (and the customer where the plan promises it); stale, duplicate, early and malformed
-// firings change nothing and send nothing.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// The sla-timer handler on DynamoDB Local: it records a due warning or breach once, and its alerts to
+// the agents (and to the customer where the plan promises it) are outbox items written with it; it
+// sends no mail itself. Stale, duplicate, early and malformed firings change nothing and alert nothing.
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
-import type { MailSender, OutboundMail } from '../../functions/ports/mail.ts';
 import { desiredSchedules, type TicketImage } from '../../functions/sla/schedules.ts';
 import { timerHandler } from '../../functions/sla/timer.ts';
 import { getTicket } from '../../functions/store/tickets.ts';
-import { b2beeCatalog, deskOn, frozenClock, type SlaTestTable, slaTestTable } from './helpers.ts';
+import { alertsOf, b2beeCatalog, deskOn, frozenClock, type SlaTestTable, slaTestTable } from './helpers.ts';
 
 const clock = frozenClock();
-const sent: OutboundMail[] = [];
-const mail: MailSender = {
-  async send(message) {
-    sent.push(message);
-  },
-};
 let table: SlaTestTable;
 
 beforeAll(async () => {
   table = await slaTestTable('timer');
+  vi.stubEnv('SLA_ALERTS_TO', 'oncall@vendor.test');
 });
-afterAll(() => table?.store.doc.destroy());
+afterAll(() => {
+  vi.unstubAllEnvs();
+  table?.store.doc.destroy();
+});
 
-const alerts = { from: 'support@vendor.test', agents: ['oncall@vendor.test'] };
 const read = async (id: string) => (await getTicket(table.store, id)) as unknown as TicketRecord;
 
 async function setup(customerOnBreach: boolean) {
   const desk = await deskOn(table.store, clock, b2beeCatalog({ customerOnBreach }));
-  const fire = timerHandler({ context: () => desk.ctx, mail, alerts });
+  const fire = timerHandler({ context: () => desk.ctx });
   const ticket = await desk.open({ severity: 'Critical', contactEmail: 'cto@acme.test' });
   const [warning, breach] = desiredSchedules(ticket as unknown as TicketImage);
   return { desk, fire, ticket, warning: warning!, breach: breach! };
 }
 
 describe('sla-timer', () => {
-  test('records a due breach once, mails agents and the customer; a duplicate changes nothing', async () => {
+  test('records a due breach once with its alerts to agents and the customer in the outbox; a duplicate changes nothing', async () => {
     const { fire, ticket, breach } = await setup(true);
-    sent.length = 0;
     clock.set(new Date(Date.parse(breach.at) + 20_000));
     const first = await fire(breach.payload);
-    expect(first).toEqual({ outcome: 'recorded', recorded: ['slaBreached'], mailed: 2 });
+    expect(first).toEqual({ outcome: 'recorded', recorded: ['slaBreached'] });
     expect((await read(ticket.id)).sla.firstResponse?.breachedAt).toBe(breach.at);
-    expect(sent.map((m) => m.to)).toEqual([['oncall@vendor.test'], ['cto@acme.test']]);
-    for (const message of sent) expect(message.headers['Auto-Submitted']).toBe('auto-generated');
-    expect(sent[1]!.text).not.toContain('oncall');
+    const alerts = await alertsOf(table.store, ticket.id);
+    expect(alerts.map((a) => [a.kind, a.mail.to, a.automatic, a.status])).toEqual([
+      ['slaBreached', ['oncall@vendor.test'], false, 'pending'],
+      ['slaBreached', ['cto@acme.test'], true, 'pending'],
+    ]);
+    for (const alert of alerts) {
+      expect(alert.mail.headers['Message-ID']).toBe(`<${alert.messageId}>`);
+      expect(alert.mail.headers['Auto-Submitted']).toBe('auto-generated');
+      expect(alert.mail.headers['X-Support-Desk-Ticket']).toBe(ticket.reference);
+    }
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(2);
+    expect(alerts[0]!.mail.subject).toBe(`[${ticket.reference}] SLA breached: first response`);
+    expect(alerts[1]!.mail.text).not.toContain('oncall');
     const version = (await read(ticket.id)).version;
-    expect(await fire(breach.payload)).toEqual({ outcome: 'unchanged', recorded: [], mailed: 0 });
+    expect(await fire(breach.payload)).toEqual({ outcome: 'unchanged', recorded: [] });
     expect((await read(ticket.id)).version).toBe(version);
-    expect(sent).toHaveLength(2);
+    expect(await alertsOf(table.store, ticket.id)).toHaveLength(2);
   });
 
   test('a late warning timer after the breach records the breach only (no warning next to it)', async () => {
     const { fire, ticket, warning } = await setup(false);
-    sent.length = 0;
     clock.advance(2 * 3_600_000);
-    expect(await fire(warning.payload)).toEqual({
-      outcome: 'recorded',
-      recorded: ['slaBreached'],
-      mailed: 1,
-    });
+    expect(await fire(warning.payload)).toEqual({ outcome: 'recorded', recorded: ['slaBreached'] });
     expect((await read(ticket.id)).sla.firstResponse?.warnedAt).toBeUndefined();
+    expect((await alertsOf(table.store, ticket.id)).map((a) => [a.kind, a.mail.to])).toEqual([
+      ['slaBreached', ['oncall@vendor.test']],
+    ]);
   });
 
   test('stale: the clock was paused or met since; early; missing ticket; malformed payload: nothing changes', async () => {
     const { desk, fire, ticket, breach, warning } = await setup(false);
-    sent.length = 0;
     await changeTicket(desk.ctx, ticket.id, () => [
       { type: 'reply', author: 'agent', visibility: 'public', automatic: false },
     ]);
@@ -93,6 +95,7 @@ describe('sla-timer', () => {
     ).toMatchObject({
       outcome: 'invalid',
     });
-    expect(sent).toEqual([]);
+    expect(await alertsOf(table.store, ticket.id)).toEqual([]);
+    expect(await alertsOf(table.store, later.ticket.id)).toEqual([]);
   });
 });
