@@ -266,8 +266,8 @@ export class SupportDeskMail extends Construct {
   }
 
   /**
-   * A function that sends mail through SES directly (the outbox, the SLA timer): SendEmail and
-   * SendRawEmail as the mail domain's identity only.
+   * A function that sends mail through SES directly (the outbox sender: everything else writes
+   * outbox items): SendEmail and SendRawEmail as the mail domain's identity only.
    */
   grantSend(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(

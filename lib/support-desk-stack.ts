@@ -18,6 +18,7 @@ export class SupportDeskStack extends Stack {
   readonly data: SupportDeskTable;
   readonly api: SupportDeskApi;
   readonly mail: SupportDeskMail;
+  readonly timers: SlaTimers;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
@@ -32,11 +33,10 @@ export class SupportDeskStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     const { settings } = props;
-    const timers = new SlaTimers(this, 'SlaTimers', {
+    this.timers = new SlaTimers(this, 'SlaTimers', {
       table: this.data.table,
       production: settings.production,
       alertsTo: settings.slaAlertsTo.join(','),
-      supportAddress: settings.supportAddress,
     });
     const exports = new UsageExports(this, 'Exports', {
       table: this.data.table,
@@ -52,7 +52,6 @@ export class SupportDeskStack extends Stack {
       // One access-log bucket for the stack's buckets.
       accessLogs: exports.accessLogs,
     });
-    this.mail.grantSend(timers.timerFunction);
     if (this.api.functions.mail) this.mail.grantQuarantine(this.api.functions.mail);
     new CfnOutput(this, 'MailBucket', { value: this.mail.bucket.bucketName });
     new CfnOutput(this, 'ReceiptRuleSet', { value: this.mail.ruleSet.ref });

@@ -37,7 +37,7 @@ beforeAll(() => {
     supportAddress: 'support@help.example.com',
     mailDomain: 'help.example.com',
   });
-  // Stands in for the SLA timer: a role that is granted sending.
+  // Stands in for a function granted sending besides the outbox sender (none is, in the stack).
   sender = new Role(stack, 'Sender', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   mail.grantSend(sender);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -108,6 +108,8 @@ describe('functions', () => {
     const reconciler = template.toJSON().Resources[logicalId(timers.reconcilerFunction)].Properties;
     expect(Object.keys(reconciler.Environment.Variables).sort()).toEqual([
       'NODE_OPTIONS',
+      // Every function of the stack gets the agents' addresses (any ticket change may alert).
+      'SLA_ALERTS_TO',
       'SLA_SCHEDULER_ROLE_ARN',
       'SLA_SCHEDULE_GROUP',
       'SLA_TIMER_ARN',
@@ -115,10 +117,28 @@ describe('functions', () => {
       'TABLE_NAME',
     ]);
     const timer = template.toJSON().Resources[logicalId(timers.timerFunction)].Properties;
-    expect(timer.Environment.Variables.SLA_ALERTS_TO).toBe('oncall@vendor.test');
+    expect(timer.Environment.Variables).toEqual({
+      TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
+      SLA_ALERTS_TO: 'oncall@vendor.test',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
     expect(timer.DeadLetterConfig.TargetArn).toEqual({
       'Fn::GetAtt': [logicalId(timers.timerDeadLetters), 'Arn'],
     });
+  });
+
+  test('the timer sends no mail: no SES permission, no SES client or MIME composer in its bundle', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: logicalId(timers.timerFunction.role as never) }] },
+    });
+    const actions = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .flatMap((s) => [s.Action].flat());
+    expect(actions).toContain('dynamodb:PutItem');
+    expect(actions.filter((a: string) => a.startsWith('ses:'))).toEqual([]);
+    const bundle = readFileSync(join(assetDir(logicalId(timers.timerFunction)), 'index.mjs'), 'utf8');
+    expect(bundle).not.toContain('SendEmailCommand');
+    expect(bundle).not.toContain('nodemailer');
   });
 
   test('the reconciler bundles its own client-scheduler (the runtime copy ignores ActionAfterCompletion)', () => {

@@ -1,6 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, test } from 'vitest';
 import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/store/table-definition.ts';
@@ -10,18 +11,20 @@ import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
 /** A first synth loads most of aws-cdk-lib: on a busy machine that alone can pass 30 s. */
 const SYNTH_TIMEOUT_MS = 120_000;
 
-function synth(stage: string) {
+function synthStack(stage: string, extra: Record<string, string> = {}) {
   // No stack is bundled: these tests read the table, and esbuild for every function of the stack
   // would take longer than the test timeout (the construct tests bundle their own functions).
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   // Production refuses to deploy without a support address (lib/settings.ts).
-  const context: Record<string, string> = { stage, supportAddress: 'support@help.example.com' };
+  const context: Record<string, string> = { stage, supportAddress: 'support@help.example.com', ...extra };
   const settings = readDeploymentSettings((key) => context[key]);
   const stack = new SupportDeskStack(app, `SupportDesk-${stage}`, { settings });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
-  return Template.fromStack(stack);
+  return { stack, template: Template.fromStack(stack) };
 }
+
+const synth = (stage: string) => synthStack(stage).template;
 
 describe('the single table', { timeout: SYNTH_TIMEOUT_MS }, () => {
   test('is on-demand, encrypted, with PITR, a NEW_AND_OLD_IMAGES stream, TTL and every index', () => {
@@ -74,5 +77,47 @@ describe('deployment settings and cdk-nag', () => {
     new Table(stack, 'T', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+  });
+});
+
+describe('SLA alerts', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  // Any ticket change may record a warning or breach and writes its alerts to the outbox with it.
+  test('every function gets the agents’ alert addresses; only the outbox sender may send mail', () => {
+    const { stack, template } = synthStack('dev', {
+      slaAlertsTo: 'oncall@help.example.com,lead@help.example.com',
+    });
+    const resources = template.toJSON().Resources;
+    const logicalId = (fn: NodejsFunction) => stack.getLogicalId(fn.node.defaultChild as never);
+    const functions = stack.node.findAll().filter((node) => node instanceof NodejsFunction);
+    for (const fn of functions) {
+      expect(resources[logicalId(fn)].Properties.Environment.Variables, fn.node.path).toMatchObject({
+        SLA_ALERTS_TO: 'oncall@help.example.com,lead@help.example.com',
+        SUPPORT_ADDRESS: 'support@help.example.com',
+      });
+    }
+    // The functions that change tickets, so record alerts: the API's, the mail intake, the timer.
+    const writers = [
+      stack.api.functions.tickets!,
+      stack.api.functions.mail!,
+      stack.mail.intakeFunction,
+      stack.timers.timerFunction,
+    ];
+    for (const fn of writers) expect(functions).toContain(fn);
+
+    const senders = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some((s: { Action: string | string[] }) =>
+          [s.Action].flat().some((action) => action.startsWith('ses:Send')),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+    expect(senders).toEqual([stack.getLogicalId(stack.mail.outboxFunction.role!.node.defaultChild as never)]);
+  });
+
+  test('without slaAlertsTo no function is told any agent address', () => {
+    const { template } = synthStack('dev');
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables?.SLA_ALERTS_TO).toBeUndefined();
+    }
   });
 });
