@@ -55,3 +55,13 @@ test('function code imports zod as a namespace, so no bundle carries all of zod'
     );
   expect(named).toEqual([]);
 });
+
+test('function code takes zones from Intl, not temporal-polyfill (55 kB in every bundle)', () => {
+  // functions/domain/zone.ts is checked against temporal-polyfill in test/domain/zone.test.ts; the
+  // polyfill stays a test oracle and a dependency of the local runtime only.
+  const functions = join(PROJECT_ROOT, 'functions');
+  const importing = readdirSync(functions, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .filter((file) => /from 'temporal-polyfill'/.test(readFileSync(join(functions, file), 'utf8')));
+  expect(importing).toEqual([]);
+});
