@@ -83,6 +83,21 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   );
 }
 
+/** 503 with Retry-After: what a part of the local runtime answers before it is up. */
+export function starting(detail: string, instance?: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 503,
+    headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail,
+      ...(instance ? { instance } : {}),
+    }),
+  };
+}
+
 export function createHttpServer(
   routes: Route[],
   authorize?: Authorize,
@@ -91,19 +106,8 @@ export function createHttpServer(
   const compiled = routes.map(compile);
   return createServer(async (request, response) => {
     const requestId = randomUUID();
-    if (!ready()) {
-      // The port is claimed before the database starts: until then, say so instead of failing.
-      return send(response, {
-        statusCode: 503,
-        headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
-        body: JSON.stringify({
-          type: 'about:blank',
-          title: 'Service Unavailable',
-          status: 503,
-          detail: 'the support desk is starting',
-        }),
-      });
-    }
+    // The port is claimed before the database starts: until then, say so instead of failing.
+    if (!ready()) return send(response, starting('The support desk is starting; try again in a moment.'));
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';

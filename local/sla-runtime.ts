@@ -29,7 +29,7 @@ import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
 import { keys } from '../functions/store/keys.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
-import type { Route } from './http-server.ts';
+import { type Route, starting } from './http-server.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface SlaRuntimeOptions {
@@ -61,17 +61,8 @@ export const SLA_ROUTE_KEYS = ['POST /local/clock', 'GET /local/clock'] as const
  */
 export function deferredSlaRoutes(): { routes: Route[]; attach(runtime: SlaRuntime): void } {
   let live: Map<string, Route['handler']> | undefined;
-  const notYet: Route['handler'] = async (event) => ({
-    statusCode: 503,
-    headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
-    body: JSON.stringify({
-      type: 'about:blank',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'The SLA runtime is starting; try again in a moment.',
-      instance: event.requestContext?.requestId,
-    }),
-  });
+  const notYet: Route['handler'] = async (event) =>
+    starting('The SLA runtime is starting; try again in a moment.', event.requestContext?.requestId);
   return {
     routes: SLA_ROUTE_KEYS.map((routeKey) => ({
       routeKey,
