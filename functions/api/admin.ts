@@ -1,6 +1,6 @@
 // Admin routes (one Lambda function): catalogs, calendars and plans, accounts and their contracts
 // and contacts, API keys. Staff and customers may read some of them (see the contract).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   accountView,
   contactsOf,

@@ -1,10 +1,11 @@
 // The HTTPS API contract: every route's path, roles and schemas, declared once. Route groups
 // implement these, the local server and CDK route by them, and the OpenAPI document is built
 // from them. Paths and roles are a published contract (DESIGN.md): keep them.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';
+import { withMeta } from '../domain/zod-mini.ts';
 import { exportRoutes } from './export-contract.ts';
 import { mailRoutes } from './mail-contract.ts';
 import type { RouteContract } from './routing.ts';
@@ -65,7 +66,7 @@ export const ticketRoutes = {
     summary: 'Open a ticket under the account’s plan',
     description:
       'Applies the plan: entitlement admission (quota, daily cap deferral, overage rule), SLA clocks and the next reference. Honours Idempotency-Key.',
-    headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
+    headers: z.object({ 'idempotency-key': z.optional(z.string().check(z.maxLength(255))) }),
     body: createTicketSchema,
     responses: {
       201: { description: 'Created', schema: ticketSchema },
@@ -101,7 +102,7 @@ export const ticketRoutes = {
     description:
       'Severity or kind confirms triage (meets acknowledge). Honours If-Match with the ticket version.',
     path: ticketIdPath,
-    headers: z.object({ 'if-match': z.string().optional() }),
+    headers: z.object({ 'if-match': z.optional(z.string()) }),
     body: patchTicketSchema,
     responses: {
       200: { description: 'The updated ticket', schema: ticketSchema },
@@ -162,7 +163,7 @@ export const systemRoutes = {
 } satisfies Record<string, RouteContract>;
 
 const ifMatch = z.object({
-  'if-match': z.string().optional().meta({ description: 'The version read; a stale one is a 412' }),
+  'if-match': withMeta(z.optional(z.string()), { description: 'The version read; a stale one is a 412' }),
 });
 const stale = { 412: { description: 'If-Match names an older version', schema: problemSchema } } as const;
 const admin = ['admin'] as const;
@@ -257,7 +258,7 @@ export const adminRoutes = {
     summary: 'Create an account on a catalog, optionally with its contract',
     description:
       'The reference prefix is claimed for this account alone (tickets are found by reference across accounts). Honours Idempotency-Key.',
-    headers: z.object({ 'idempotency-key': z.string().max(255).optional() }),
+    headers: z.object({ 'idempotency-key': z.optional(z.string().check(z.maxLength(255))) }),
     body: newAccountSchema,
     responses: {
       201: { description: 'Created', schema: accountSchema },

@@ -1,34 +1,38 @@
 // The exports route group's contract: `GET /v1/exports/{month}` for finance (DESIGN.md), and the
 // shapes of the JSON export, the presigned-download answer and the "not closed yet" problem.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '../domain/zod-mini.ts';
 import type { RouteContract } from './routing.ts';
 import { monthSchema, problemSchema } from './schemas.ts';
 
-const lineSchema = z
-  .object({
+const lineSchema = withMeta(
+  z.object({
     month: z.string(),
     accountId: z.string(),
-    planId: z.string().optional(),
+    planId: z.optional(z.string()),
     lineType: z.enum(['usage', 'adjustment']),
-    adjustsMonth: z.string().optional().meta({ description: 'Adjustments: the closed month they belong to' }),
+    adjustsMonth: withMeta(z.optional(z.string()), {
+      description: 'Adjustments: the closed month they belong to',
+    }),
     kind: z.string(),
-    reversesKind: z.string().optional(),
-    poolId: z.string().optional(),
-    severity: z.string().optional(),
+    reversesKind: z.optional(z.string()),
+    poolId: z.optional(z.string()),
+    severity: z.optional(z.string()),
     unit: z.enum(['request', 'minute', 'ticket']),
     quantity: z.int(),
-    unitPrice: z.int().optional().meta({ description: 'Minor units per request or ticket' }),
-    hourlyRate: z.int().optional().meta({ description: 'Minor units per hour (minute lines)' }),
-    amount: z.int().meta({ description: 'Signed, in minor units of currency' }),
+    unitPrice: withMeta(z.optional(z.int()), { description: 'Minor units per request or ticket' }),
+    hourlyRate: withMeta(z.optional(z.int()), { description: 'Minor units per hour (minute lines)' }),
+    amount: withMeta(z.int(), { description: 'Signed, in minor units of currency' }),
     currency: z.string(),
-    remainingAllowance: z.int().optional(),
-    remainingUnit: z.enum(['request', 'minute']).optional(),
+    remainingAllowance: z.optional(z.int()),
+    remainingUnit: z.optional(z.enum(['request', 'minute'])),
     entryCount: z.int(),
-  })
-  .meta({ id: 'InvoiceLine', description: 'One line of the usage export (docs/exports.md)' });
+  }),
+  { id: 'InvoiceLine', description: 'One line of the usage export (docs/exports.md)' },
+);
 
-export const usageExportSchema = z
-  .object({
+export const usageExportSchema = withMeta(
+  z.object({
     format: z.literal('support-desk/usage-export@1'),
     month: z.string(),
     exportTimeZone: z.string(),
@@ -36,25 +40,30 @@ export const usageExportSchema = z
     accounts: z.array(
       z.object({
         accountId: z.string(),
-        planId: z.string().optional(),
+        planId: z.optional(z.string()),
         totals: z.record(z.string(), z.int()),
         lines: z.array(lineSchema),
       }),
     ),
-    totals: z.record(z.string(), z.int()).meta({ description: 'Amount per currency, minor units' }),
+    totals: withMeta(z.record(z.string(), z.int()), { description: 'Amount per currency, minor units' }),
     accountCount: z.int(),
     lineCount: z.int(),
     entryCount: z.int(),
-  })
-  .meta({ id: 'UsageExport' });
+  }),
+  { id: 'UsageExport' },
+);
 
-export const exportDownloadSchema = z
-  .object({ url: z.string(), expiresAt: z.string(), bytes: z.int(), sha256: z.string() })
-  .meta({ id: 'ExportDownload', description: 'A short-lived presigned URL of a large export' });
+export const exportDownloadSchema = withMeta(
+  z.object({ url: z.string(), expiresAt: z.string(), bytes: z.int(), sha256: z.string() }),
+  { id: 'ExportDownload', description: 'A short-lived presigned URL of a large export' },
+);
 
-export const monthNotClosedSchema = problemSchema
-  .extend({ closesAt: z.string().meta({ description: 'When the month closes and its export exists' }) })
-  .meta({ id: 'MonthNotClosed' });
+export const monthNotClosedSchema = withMeta(
+  z.extend(problemSchema, {
+    closesAt: withMeta(z.string(), { description: 'When the month closes and its export exists' }),
+  }),
+  { id: 'MonthNotClosed' },
+);
 
 export const exportRoutes = {
   getExport: {
@@ -65,7 +74,7 @@ export const exportRoutes = {
     description:
       '`Accept: text/csv` answers the CSV file (`text/csv; charset=utf-8`, columns in docs/exports.md); anything else the JSON document. Immutable: every pull returns the same bytes (ETag is its sha256). Exports above 5 MB answer 303 with a presigned URL valid for 5 minutes.',
     path: z.object({ month: monthSchema }),
-    headers: z.object({ accept: z.string().optional() }),
+    headers: z.object({ accept: z.optional(z.string()) }),
     responses: {
       200: { description: 'The export (JSON shown; CSV with Accept: text/csv)', schema: usageExportSchema },
       303: {

@@ -1,43 +1,46 @@
 // The mail route group's contract: the quarantine agents work from. Mail held for spam or failed
 // authentication (SPF, DKIM, DMARC) is listed here and, once an agent releases it, goes through the
 // rest of the intake as if it had passed.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '../domain/zod-mini.ts';
 import type { RouteContract } from './routing.ts';
 import { listQuerySchema, problemSchema, ticketIdPath } from './schemas.ts';
 
-const verdict = z
-  .string()
-  .meta({ description: 'SES verdict: PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED' });
+const verdict = withMeta(z.string(), {
+  description: 'SES verdict: PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED',
+});
 
-export const quarantineEntrySchema = z
-  .object({
+export const quarantineEntrySchema = withMeta(
+  z.object({
     id: z.string(),
     status: z.enum(['held', 'released']),
-    reasons: z.array(z.string()).meta({ description: 'Failed checks: spam, spf, dkim, dmarc' }),
+    reasons: withMeta(z.array(z.string()), { description: 'Failed checks: spam, spf, dkim, dmarc' }),
     verdicts: z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
     from: z.string(),
     subject: z.string(),
     receivedAt: z.string(),
-    releasedAt: z.string().optional(),
-    outcome: z.string().optional(),
-    ticketId: z.string().optional(),
-  })
-  .meta({ id: 'QuarantineEntry' });
+    releasedAt: z.optional(z.string()),
+    outcome: z.optional(z.string()),
+    ticketId: z.optional(z.string()),
+  }),
+  { id: 'QuarantineEntry' },
+);
 
 export const quarantinePageSchema = z.object({
   items: z.array(quarantineEntrySchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 
-export const releasedSchema = z
-  .object({
+export const releasedSchema = withMeta(
+  z.object({
     id: z.string(),
-    outcome: z
-      .string()
-      .meta({ description: 'What the mail became: ticket, reply, automatic, unknownSender, …' }),
-    ticketId: z.string().optional(),
-  })
-  .meta({ id: 'QuarantineRelease' });
+    outcome: withMeta(z.string(), {
+      description: 'What the mail became: ticket, reply, automatic, unknownSender, …',
+    }),
+    ticketId: z.optional(z.string()),
+  }),
+  { id: 'QuarantineRelease' },
+);
 
 const problems = {
   400: { description: 'Invalid input; `errors` names each field', schema: problemSchema },

@@ -1,11 +1,11 @@
 // Reading a request: JSON bodies and query strings validated by zod (unknown fields refused, every
 // error naming its field), path parameters, and the If-Match / Idempotency-Key headers.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.ts';
 import { parseWith } from '../domain/validation.ts';
 import type { HttpEvent } from './http.ts';
 
-export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+export function jsonBody<S extends z.ZodMiniType>(event: HttpEvent, schema: S): z.output<S> {
   const type = event.headers?.['content-type'] ?? '';
   if (event.body !== undefined && event.body !== '' && type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw ValidationError.field('content-type', 'must be application/json');
@@ -22,7 +22,7 @@ export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.ou
   return parseWith(schema, value);
 }
 
-export function queryOf<S extends z.ZodType>(event: HttpEvent, schema: S): z.output<S> {
+export function queryOf<S extends z.ZodMiniType>(event: HttpEvent, schema: S): z.output<S> {
   return parseWith(schema, event.queryStringParameters ?? {}, 'query');
 }
 

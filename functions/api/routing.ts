@@ -2,7 +2,7 @@
 // route is declared once in the API contract (functions/api/contract.ts: path, roles, schemas) and
 // implemented here by a function that reads like a sentence: parse, authorize, call, respond.
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AppContext, Principal } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
@@ -17,11 +17,11 @@ export interface RouteContract {
   summary: string;
   description?: string;
   tags: string[];
-  path?: z.ZodObject;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  headers?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentTypes?: string[] }>;
+  path?: z.ZodMiniObject;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
+  headers?: z.ZodMiniObject;
+  responses: Record<number, { description: string; schema?: z.ZodMiniType; contentTypes?: string[] }>;
 }
 
 export interface RouteRequest {

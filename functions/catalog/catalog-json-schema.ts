@@ -1,7 +1,7 @@
 // The published JSON Schema of support-policy catalogs, generated from the zod schema so the two
 // never disagree. Editors use it through a catalog's "$schema"; zod still runs the cross-field
 // rules (unknown severities, calendars, currencies) that JSON Schema cannot express.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { catalogSchema } from '../domain/catalog.ts';
 
 export const CATALOG_SCHEMA_PATH = 'schemas/catalog.schema.json';

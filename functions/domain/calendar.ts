@@ -1,7 +1,8 @@
 // A business calendar: the weekly opening windows of a support team in one IANA time zone, with
 // holidays and per-date overrides. Plain JSON, validated here once; business-time.ts computes on it.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseWith } from './validation.ts';
+import './zod-mini.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -39,47 +40,53 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const openingTime = z.string().regex(CLOCK, {
-  error: (iss) =>
-    iss.input === '24:00' ? '24:00 may only end a window' : 'must be "HH:MM" from 00:00 to 23:59',
-});
-const closingTime = z.string().regex(CLOSING, { error: 'must be "HH:MM" from 00:01 to 24:00' });
+const openingTime = z.string().check(
+  z.regex(CLOCK, {
+    error: (iss) =>
+      iss.input === '24:00' ? '24:00 may only end a window' : 'must be "HH:MM" from 00:00 to 23:59',
+  }),
+);
+const closingTime = z.string().check(z.regex(CLOSING, { error: 'must be "HH:MM" from 00:01 to 24:00' }));
 
 /** A half-open local window [opens, closes); "24:00" may only close one. */
-export const windowSchema = z
-  .tuple([openingTime, closingTime])
-  .refine(
+export const windowSchema = z.tuple([openingTime, closingTime]).check(
+  z.refine(
     ([opens, closes]) => !CLOCK.test(opens) || !CLOSING.test(closes) || minutesOf(opens) < minutesOf(closes),
     {
       error: 'window must end after it starts',
     },
-  );
+  ),
+);
 export type Window = z.infer<typeof windowSchema>;
 
 /** The windows of one day, which must not overlap (touching is fine: 08:00-12:00 + 12:00-18:00). */
-export const dayWindowsSchema = z.array(windowSchema).superRefine((windows, ctx) => {
-  const order = windows.map((_, i) => i).sort((a, b) => minutesOf(windows[a][0]) - minutesOf(windows[b][0]));
-  for (let k = 1; k < order.length; k++) {
-    const prev = windows[order[k - 1]];
-    const cur = windows[order[k]];
-    if (minutesOf(cur[0]) < minutesOf(prev[1])) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [order[k]],
-        message: `overlaps window ${prev[0]}-${prev[1]}`,
-      });
+export const dayWindowsSchema = z.array(windowSchema).check(
+  z.superRefine((windows, ctx) => {
+    const order = windows
+      .map((_, i) => i)
+      .sort((a, b) => minutesOf(windows[a][0]) - minutesOf(windows[b][0]));
+    for (let k = 1; k < order.length; k++) {
+      const prev = windows[order[k - 1]];
+      const cur = windows[order[k]];
+      if (minutesOf(cur[0]) < minutesOf(prev[1])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [order[k]],
+          message: `overlaps window ${prev[0]}-${prev[1]}`,
+        });
+      }
     }
-  }
-});
+  }),
+);
 
-export const isoDateSchema = z
-  .string()
-  .regex(ISO_DATE, { error: 'must be a date "YYYY-MM-DD"' })
-  .refine((s) => !Number.isNaN(epochDayOf(s)), { error: 'must be an existing date "YYYY-MM-DD"' });
+export const isoDateSchema = z.string().check(
+  z.regex(ISO_DATE, { error: 'must be a date "YYYY-MM-DD"' }),
+  z.refine((s) => !Number.isNaN(epochDayOf(s)), { error: 'must be an existing date "YYYY-MM-DD"' }),
+);
 
 const weeklySchema = z.strictObject(
-  Object.fromEntries(WEEKDAYS.map((d) => [d, dayWindowsSchema.optional()])) as {
-    [D in Weekday]: z.ZodOptional<typeof dayWindowsSchema>;
+  Object.fromEntries(WEEKDAYS.map((d) => [d, z.optional(dayWindowsSchema)])) as {
+    [D in Weekday]: z.ZodMiniOptional<typeof dayWindowsSchema>;
   },
   {
     error: (iss) =>
@@ -91,39 +98,47 @@ const weeklySchema = z.strictObject(
 
 export const calendarSchema = z.strictObject(
   {
-    timeZone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as "Europe/Madrid"' }),
+    timeZone: z
+      .string()
+      .check(z.refine(isTimeZone, { error: 'must be an IANA time zone such as "Europe/Madrid"' })),
     weekly: weeklySchema,
-    holidays: z
-      .array(isoDateSchema)
-      .superRefine((dates, ctx) => {
-        const seen = new Set<string>();
-        dates.forEach((d, i) => {
-          if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate holiday ${d}` });
-          seen.add(d);
-        });
-      })
-      .optional(),
-    overrides: z
-      .record(isoDateSchema, dayWindowsSchema, {
+    holidays: z.optional(
+      z.array(isoDateSchema).check(
+        z.superRefine((dates, ctx) => {
+          const seen = new Set<string>();
+          dates.forEach((d, i) => {
+            if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate holiday ${d}` });
+            seen.add(d);
+          });
+        }),
+      ),
+    ),
+    overrides: z.optional(
+      z.record(isoDateSchema, dayWindowsSchema, {
         error: (iss) => (iss.code === 'invalid_key' ? 'must be an existing date "YYYY-MM-DD"' : undefined),
-      })
-      .optional(),
+      }),
+    ),
     /** Public-holiday regions (ISO 3166 "ES", "GB-ENG"), expanded into `holidays` when saved. */
-    holidayRegions: z
-      .array(
-        z
-          .string()
-          .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { error: 'must be a region code like "ES" or "GB-ENG"' }),
-      )
-      .superRefine((codes, ctx) => {
-        codes.forEach((c, i) => {
-          if (codes.indexOf(c) !== i)
-            ctx.addIssue({ code: 'custom', path: [i], message: `duplicate region ${c}` });
-        });
-      })
-      .optional(),
+    holidayRegions: z.optional(
+      z
+        .array(
+          z.string().check(
+            z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, {
+              error: 'must be a region code like "ES" or "GB-ENG"',
+            }),
+          ),
+        )
+        .check(
+          z.superRefine((codes, ctx) => {
+            codes.forEach((c, i) => {
+              if (codes.indexOf(c) !== i)
+                ctx.addIssue({ code: 'custom', path: [i], message: `duplicate region ${c}` });
+            });
+          }),
+        ),
+    ),
     /** Years whose holidays of `holidayRegions` are already in `holidays`. */
-    expandedYears: z.array(z.int().min(1900).max(2200)).optional(),
+    expandedYears: z.optional(z.array(z.int().check(z.minimum(1900), z.maximum(2200)))),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined) },
 );

@@ -1,13 +1,14 @@
 // A vendor's support-policy catalog: its calendars and plans, the currency and time zone it bills
 // in, and the plan that governs accounts without a contract. `parseCatalog` is the one entry point
 // that turns catalog JSON into a checked `Catalog` (the CLI, the admin API and the local runtime).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { calendarSchema } from './calendar.ts';
 import type { FieldIssue } from './errors.ts';
 import { ValidationError } from './errors.ts';
 import { currencySchema } from './money.ts';
 import { idSchema, type Plan, planIssues, planSchema } from './plan.ts';
 import { issuesOf } from './validation.ts';
+import { withMeta } from './zod-mini.ts';
 
 function isIanaZone(zone: string): boolean {
   if (!zone.includes('/') && zone !== 'UTC') return false;
@@ -19,27 +20,30 @@ function isIanaZone(zone: string): boolean {
   }
 }
 
-export const catalogSchema = z
-  .strictObject({
-    $schema: z.string().optional().meta({ description: 'Editor hint: path or URL of this JSON Schema' }),
+export const catalogSchema = withMeta(
+  z.strictObject({
+    $schema: withMeta(z.optional(z.string()), {
+      description: 'Editor hint: path or URL of this JSON Schema',
+    }),
     id: idSchema,
-    vendor: z.string().min(1).max(200),
-    description: z.string().min(1).max(8000).meta({
+    vendor: z.string().check(z.minLength(1), z.maxLength(200)),
+    description: withMeta(z.string().check(z.minLength(1), z.maxLength(8000)), {
       description: 'What the catalog covers and every reading made where the seed policy is silent',
     }),
-    currency: currencySchema.meta({ description: 'Every price in the catalog is in this currency' }),
-    billingTimeZone: z
-      .string()
-      .refine(isIanaZone, 'must be an IANA time zone such as "Europe/Madrid"')
-      .meta({ description: 'IANA zone in which ledger months, contract years and daily caps are dated' }),
+    currency: withMeta(currencySchema, { description: 'Every price in the catalog is in this currency' }),
+    billingTimeZone: withMeta(
+      z.string().check(z.refine(isIanaZone, 'must be an IANA time zone such as "Europe/Madrid"')),
+      { description: 'IANA zone in which ledger months, contract years and daily caps are dated' },
+    ),
     calendars: z.record(idSchema, calendarSchema),
-    plans: z.array(planSchema).min(1, 'a catalog needs at least one plan'),
-    payPerUse: z.strictObject({ plan: idSchema }).optional().meta({
+    plans: z.array(planSchema).check(z.minLength(1, 'a catalog needs at least one plan')),
+    payPerUse: withMeta(z.optional(z.strictObject({ plan: idSchema })), {
       description:
         'Plan for accounts without a contract (000: USD 70 per ticket); absent: a contract is required',
     }),
-  })
-  .meta({ title: 'Support-policy catalog', description: 'Calendars and support plans of one vendor' });
+  }),
+  { title: 'Support-policy catalog', description: 'Calendars and support plans of one vendor' },
+);
 
 export type Catalog = z.output<typeof catalogSchema>;
 export type CatalogInput = z.input<typeof catalogSchema>;

@@ -1,22 +1,23 @@
 // An account's support contract: which plan it bought, from which date (contract years run from
 // its anniversaries) and, where the plan has rate cards, which tier it bills at (001).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isoDateSchema } from './calendar.ts';
 import { type Catalog, planById } from './catalog.ts';
 import type { FieldIssue } from './errors.ts';
 import { ValidationError } from './errors.ts';
 import { idSchema } from './plan.ts';
 import { parseWith } from './validation.ts';
+import { withMeta } from './zod-mini.ts';
 
 export const contractSchema = z.strictObject({
-  accountId: z.string().min(1).max(128),
+  accountId: z.string().check(z.minLength(1), z.maxLength(128)),
   planId: idSchema,
-  startDate: isoDateSchema.meta({
+  startDate: withMeta(isoDateSchema, {
     description: 'First day of the contract, a local date in billingTimeZone',
   }),
-  tier: idSchema
-    .optional()
-    .meta({ description: "Rate tier of the plan's time billing (001: per-use, credit-12h, credit-40h)" }),
+  tier: withMeta(z.optional(idSchema), {
+    description: "Rate tier of the plan's time billing (001: per-use, credit-12h, credit-40h)",
+  }),
 });
 export type Contract = z.infer<typeof contractSchema>;
 

@@ -1,6 +1,7 @@
 // ISO 8601 durations (`PT16H`, `PT15M`) as the catalog writes them, and their fixed length in
 // milliseconds where a rule needs one (SLA targets in business time, billing increments).
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from './zod-mini.ts';
 
 // Days, weeks, months and years have no fixed length (DST days, month lengths), and "1 day" in
 // a support policy usually means business hours (Performars: "8 hours (1 day)"); so targets and
@@ -89,17 +90,19 @@ export function fixedDurationProblem(iso: string): string | undefined {
 }
 
 /** A non-negative ISO 8601 duration made of hours, minutes and seconds only, e.g. PT16H. */
-export const durationSchema = z
-  .string()
-  .superRefine((value, ctx) => {
-    const problem = fixedDurationProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .meta({
+export const durationSchema = withMeta(
+  z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = fixedDurationProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
+  {
     id: 'Duration',
     description: 'ISO 8601 duration in hours, minutes and seconds only (PT16H, PT15M, PT1H30M)',
     pattern: FIXED_DURATION.source,
-  });
+  },
+);
 
 export type Duration = z.infer<typeof durationSchema>;
 

@@ -2,9 +2,10 @@
 // time drawn or billed, a per-ticket fee). Corrections are new `reversal` entries, never edits, so
 // a closed month's export never changes. Ids are derived from what caused the entry, so a retried
 // command writes the same id and the store's put-if-absent makes it idempotent.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { currencySchema } from './money.ts';
 import { monthOf } from './period.ts';
+import './zod-mini.ts';
 
 export const LEDGER_KINDS = [
   /** One request (ticket, credit) drawn from a request pool; amount 0. */
@@ -25,41 +26,38 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export const LEDGER_UNITS = ['request', 'minute', 'ticket'] as const;
 export type LedgerUnit = (typeof LEDGER_UNITS)[number];
 
-const signedInt = z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const signedInt = z.int().check(z.minimum(-Number.MAX_SAFE_INTEGER), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const ledgerEntrySchema = z.strictObject({
-  id: z.string().min(1),
-  accountId: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  accountId: z.string().check(z.minLength(1)),
   /** Ledger month in the catalog's billingTimeZone, "YYYY-MM". */
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"'),
+  month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"')),
   at: z.iso.datetime({ offset: true }),
-  ticketId: z.string().optional(),
-  poolId: z.string().optional(),
+  ticketId: z.optional(z.string()),
+  poolId: z.optional(z.string()),
   /** Start of the pool period the entry counted in; reversals free a unit only in that period. */
-  periodStart: z.string().optional(),
+  periodStart: z.optional(z.string()),
   kind: z.enum(LEDGER_KINDS),
   /** Signed: a reversal negates the original. */
   quantity: signedInt,
   unit: z.enum(LEDGER_UNITS),
   /** Minor units per request or ticket. */
-  unitPrice: z.int().nonnegative().optional(),
+  unitPrice: z.optional(z.int().check(z.nonnegative())),
   /** Minor units per hour, for minutes. */
-  hourlyRate: z.int().nonnegative().optional(),
+  hourlyRate: z.optional(z.int().check(z.nonnegative())),
   /** Signed minor units. */
   amount: signedInt,
   currency: currencySchema,
-  reason: z.string().min(1),
-  reverses: z.string().optional(),
+  reason: z.string().check(z.minLength(1)),
+  reverses: z.optional(z.string()),
   /** Severity of the ticket when time was logged (exports show hours by severity and rate). */
-  severity: z.string().optional(),
+  severity: z.optional(z.string()),
   /**
    * Set on a late entry: the closed month it belongs to. `month` is then the open month it was
    * booked into (functions/domain/month-close.ts), and the export shows it as an adjustment.
    */
-  adjustsMonth: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"')
-    .optional(),
+  adjustsMonth: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be "YYYY-MM"'))),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 

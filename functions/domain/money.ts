@@ -1,25 +1,31 @@
 // Money as integer minor units of an ISO 4217 currency. Floats never hold money: every price,
 // fee and ledger amount is an integer, and the one place that divides (pricing a part of a
 // unit) rounds half up, so $150/h for 15 minutes is exactly 3750 cents.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from './zod-mini.ts';
 
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code: three uppercase letters, e.g. USD')
-  .meta({ description: 'ISO 4217 currency code, e.g. USD, EUR' });
+export const currencySchema = withMeta(
+  z
+    .string()
+    .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code: three uppercase letters, e.g. USD')),
+  { description: 'ISO 4217 currency code, e.g. USD, EUR' },
+);
 
 export const minorUnitsSchema = z
   .number()
-  .int('must be a whole number of minor units (cents), not a fraction')
-  .nonnegative('must not be negative')
-  .max(Number.MAX_SAFE_INTEGER);
+  .check(
+    z.int('must be a whole number of minor units (cents), not a fraction'),
+    z.nonnegative('must not be negative'),
+    z.maximum(Number.MAX_SAFE_INTEGER),
+  );
 
-export const moneySchema = z
-  .strictObject({
-    amount: minorUnitsSchema.meta({ description: 'Integer minor units (cents): 7000 is USD 70.00' }),
+export const moneySchema = withMeta(
+  z.strictObject({
+    amount: withMeta(minorUnitsSchema, { description: 'Integer minor units (cents): 7000 is USD 70.00' }),
     currency: currencySchema,
-  })
-  .meta({ id: 'Money', description: 'An amount in integer minor units of an ISO 4217 currency' });
+  }),
+  { id: 'Money', description: 'An amount in integer minor units of an ISO 4217 currency' },
+);
 
 export type Money = z.infer<typeof moneySchema>;
 

@@ -1,12 +1,13 @@
 // A support plan as configuration: its severity scale, SLA policy, entitlement pools, time
 // billing, per-ticket fee, registered contacts and term. Every clause traces to a seed policy
 // (see DESIGN.md "Support policies"); cross-field rules live in `planIssues`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
 import type { FieldIssue } from './errors.ts';
 import { moneySchema } from './money.ts';
 import { slaPolicyIssues, slaPolicySchema } from './sla-policy.ts';
 import { TICKET_KINDS, type TicketKind } from './ticket.ts';
+import { withMeta } from './zod-mini.ts';
 
 /** 002: incidents are not deducted from support hours; requests are. */
 export const ticketKindSchema = z.enum(TICKET_KINDS);
@@ -15,58 +16,64 @@ export type { TicketKind };
 /** Ids in a catalog: short, URL- and key-safe (they end up in DynamoDB keys and API paths). */
 export const idSchema = z
   .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    'must be 1-64 letters, digits, ".", "_" or "-", starting alphanumeric',
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      'must be 1-64 letters, digits, ".", "_" or "-", starting alphanumeric',
+    ),
   );
 
-const text = z.string().min(1, 'must not be empty').max(4000);
+const text = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4000));
 
 export const severitySchema = z.strictObject({
-  id: idSchema.meta({ description: 'P1, Critical, Severity-1, Level1 ...' }),
-  name: text.max(100),
-  description: text.optional(),
+  id: withMeta(idSchema, { description: 'P1, Critical, Severity-1, Level1 ...' }),
+  name: text.check(z.maxLength(100)),
+  description: z.optional(text),
 });
 
-const exemptKinds = z
-  .array(ticketKindSchema)
-  .default([])
-  .meta({ description: 'Ticket kinds that never draw on this (002: incidents are not counted)' });
+const exemptKinds = withMeta(z._default(z.array(ticketKindSchema), []), {
+  description: 'Ticket kinds that never draw on this (002: incidents are not counted)',
+});
 
-const positiveDuration = durationSchema.refine(
-  (iso) =>
-    fixedDurationProblem(iso) !== undefined || (durationToMs(iso) > 0 && durationToMs(iso) % 60_000 === 0),
-  'must be a whole number of minutes above zero',
+const positiveDuration = durationSchema.check(
+  z.refine(
+    (iso) =>
+      fixedDurationProblem(iso) !== undefined || (durationToMs(iso) > 0 && durationToMs(iso) % 60_000 === 0),
+    'must be a whole number of minutes above zero',
+  ),
 );
 
 /** What happens to a request (or logged time) past the allowance. */
 export const overageSchema = z.discriminatedUnion('action', [
-  z
-    .strictObject({ action: z.literal('bill'), price: moneySchema })
-    .meta({ description: 'Bill each request (or hour, prorated) past the allowance at `price` (000, 004)' }),
-  z.strictObject({ action: z.literal('billAtRates') }).meta({
+  withMeta(z.strictObject({ action: z.literal('bill'), price: moneySchema }), {
+    description: 'Bill each request (or hour, prorated) past the allowance at `price` (000, 004)',
+  }),
+  withMeta(z.strictObject({ action: z.literal('billAtRates') }), {
     description: "Hour pools: bill time past the allowance at the plan's time-billing rates (001)",
   }),
-  z.strictObject({ action: z.literal('acceptWithoutSla') }).meta({
+  withMeta(z.strictObject({ action: z.literal('acceptWithoutSla') }), {
     description: 'Accept requests past the allowance on a best-effort basis: no SLA clocks, no charge',
   }),
-  z.strictObject({ action: z.literal('reject'), reason: text }).meta({
+  withMeta(z.strictObject({ action: z.literal('reject'), reason: text }), {
     description: 'Refuse new requests past the allowance with `reason`, shown to the customer (003)',
   }),
 ]);
 export type Overage = z.infer<typeof overageSchema>;
 
-const carryOverSchema = z
-  .union([z.literal('none'), z.strictObject({ max: z.int().nonnegative().optional() })])
-  .default('none')
-  .meta({
+const carryOverSchema = withMeta(
+  z._default(
+    z.union([z.literal('none'), z.strictObject({ max: z.optional(z.int().check(z.nonnegative())) })]),
+    'none',
+  ),
+  {
     description: '"none" (004: not carried over) or { max }: unused allowance carried into the next period',
-  });
+  },
+);
 
 const poolCommon = {
   id: idSchema,
-  description: text.optional(),
-  period: z.enum(['month', 'contractYear']).meta({
+  description: z.optional(text),
+  period: withMeta(z.enum(['month', 'contractYear']), {
     description:
       'Calendar month, or contract year from each anniversary of the start date, in billingTimeZone',
   }),
@@ -78,17 +85,19 @@ const poolCommon = {
 export const requestPoolSchema = z.strictObject({
   ...poolCommon,
   unit: z.literal('request'),
-  allowance: z.int().positive().meta({ description: 'Requests (tickets, credits) per period' }),
-  dailyCap: z.int().positive().optional().meta({
+  allowance: withMeta(z.int().check(z.positive()), { description: 'Requests (tickets, credits) per period' }),
+  dailyCap: withMeta(z.optional(z.int().check(z.positive())), {
     description: 'At most this many units per local day; more are deferred to the next day (004)',
   }),
-  consumeOn: z.enum(['acceptance', 'resolution']).default('acceptance'),
+  consumeOn: z._default(z.enum(['acceptance', 'resolution']), 'acceptance'),
 });
 
 export const hourPoolSchema = z.strictObject({
   ...poolCommon,
   unit: z.literal('hour'),
-  allowance: z.int().positive().meta({ description: 'Support hours per period; time entries draw minutes' }),
+  allowance: withMeta(z.int().check(z.positive()), {
+    description: 'Support hours per period; time entries draw minutes',
+  }),
 });
 
 export const poolSchema = z.discriminatedUnion('unit', [requestPoolSchema, hourPoolSchema]);
@@ -98,22 +107,24 @@ export type HourPool = z.infer<typeof hourPoolSchema>;
 
 export const rateTierSchema = z.strictObject({
   id: idSchema,
-  description: text.optional(),
-  perHour: z.record(idSchema, moneySchema).meta({ description: 'Hourly rate per severity id' }),
+  description: z.optional(text),
+  perHour: withMeta(z.record(idSchema, moneySchema), { description: 'Hourly rate per severity id' }),
 });
 export type RateTier = z.infer<typeof rateTierSchema>;
 
 export const timeBillingSchema = z.strictObject({
-  tiers: z.array(rateTierSchema).default([]).meta({
+  tiers: withMeta(z._default(z.array(rateTierSchema), []), {
     description: 'Rate cards (001: per use, 12-hour credit, 40-hour credit); the contract picks one',
   }),
-  defaultTier: idSchema.optional(),
-  increment: positiveDuration.meta({ description: 'Each time entry is rounded up to this (001: PT15M)' }),
-  minimumPerConversation: positiveDuration.optional().meta({
+  defaultTier: z.optional(idSchema),
+  increment: withMeta(positiveDuration, {
+    description: 'Each time entry is rounded up to this (001: PT15M)',
+  }),
+  minimumPerConversation: withMeta(z.optional(positiveDuration), {
     description: 'A conversation deducts at least this much in total (002: PT15M)',
   }),
   exemptKinds,
-  pool: idSchema.optional().meta({ description: 'Hour pool drawn first, before anything is billed' }),
+  pool: withMeta(z.optional(idSchema), { description: 'Hour pool drawn first, before anything is billed' }),
 });
 export type TimeBilling = z.infer<typeof timeBillingSchema>;
 
@@ -125,33 +136,33 @@ export const ticketFeeSchema = z.strictObject({
 export type TicketFee = z.infer<typeof ticketFeeSchema>;
 
 export const termSchema = z.strictObject({
-  months: z.int().positive(),
+  months: z.int().check(z.positive()),
   autoRenew: z.boolean(),
-  price: moneySchema.optional().meta({ description: 'Price of one term; omitted where the seed gives none' }),
+  price: withMeta(z.optional(moneySchema), {
+    description: 'Price of one term; omitted where the seed gives none',
+  }),
 });
 
 export const planSchema = z.strictObject({
   id: idSchema,
-  name: text.max(200),
-  description: text
-    .optional()
-    .meta({ description: 'What the plan promises, and how the seed text was read' }),
-  severities: z
-    .array(severitySchema)
-    .min(1, 'a plan needs at least one severity')
-    .meta({ description: 'Ordered scale, most severe first' }),
+  name: text.check(z.maxLength(200)),
+  description: withMeta(z.optional(text), {
+    description: 'What the plan promises, and how the seed text was read',
+  }),
+  severities: withMeta(z.array(severitySchema).check(z.minLength(1, 'a plan needs at least one severity')), {
+    description: 'Ordered scale, most severe first',
+  }),
   defaultSeverity: idSchema,
   sla: slaPolicySchema,
-  pools: z.array(poolSchema).default([]),
-  timeBilling: timeBillingSchema.optional(),
-  ticketFee: ticketFeeSchema
-    .optional()
-    .meta({ description: 'A fee for every ticket (000: USD 70 per ticket processed)' }),
-  contacts: z
-    .strictObject({ max: z.int().positive() })
-    .optional()
-    .meta({ description: 'Registered persons per account who may open tickets (004: 1/2/3)' }),
-  term: termSchema.optional(),
+  pools: z._default(z.array(poolSchema), []),
+  timeBilling: z.optional(timeBillingSchema),
+  ticketFee: withMeta(z.optional(ticketFeeSchema), {
+    description: 'A fee for every ticket (000: USD 70 per ticket processed)',
+  }),
+  contacts: withMeta(z.optional(z.strictObject({ max: z.int().check(z.positive()) })), {
+    description: 'Registered persons per account who may open tickets (004: 1/2/3)',
+  }),
+  term: z.optional(termSchema),
 });
 
 export type Plan = z.output<typeof planSchema>;

@@ -1,9 +1,10 @@
 // The SLA part of a support plan: per severity, a business-time target for each metric on a named
 // calendar, the warning threshold, the statuses that pause the clocks and the reopen window.
 // The plan schema embeds `slaPolicySchema` as its `sla` field and cross-checks it with `slaPolicyIssues`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { durationSchema, durationToMs, fixedDurationProblem } from './duration.ts';
 import type { FieldIssue } from './errors.ts';
+import './zod-mini.ts';
 
 export const SLA_METRICS = ['acknowledge', 'firstResponse', 'resolution'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
@@ -12,14 +13,18 @@ export type SlaMetric = (typeof SLA_METRICS)[number];
 export const PAUSABLE_STATUSES = ['waiting_on_customer'] as const;
 export type PausableStatus = (typeof PAUSABLE_STATUSES)[number];
 
-const idSchema = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const idSchema = z
+  .string()
+  .check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'must be at most 64 characters'));
 
 /** Fraction of the target (0.8 = warn at 80% of it) or a business duration before the breach ("PT1H"). */
 export const warningAtSchema = z.union([
   z
     .number()
-    .gt(0, 'a fraction of the target must be above 0 (e.g. 0.8)')
-    .lt(1, 'a fraction of the target must be below 1 (e.g. 0.8)'),
+    .check(
+      z.gt(0, 'a fraction of the target must be above 0 (e.g. 0.8)'),
+      z.lt(1, 'a fraction of the target must be below 1 (e.g. 0.8)'),
+    ),
   durationSchema,
 ]);
 export type WarningAt = z.output<typeof warningAtSchema>;
@@ -29,46 +34,48 @@ export const slaTargetSchema = z.strictObject({
    * Business time allowed, e.g. "PT8H". Hours only, never days: a business day is 8, 10 or 14 hours
    * depending on the calendar, so the seeds' "8 hours (1 day)" is written PT8H.
    */
-  within: durationSchema.refine(
-    // A malformed duration was reported already; only a well-formed zero is refused here.
-    (iso) => fixedDurationProblem(iso) !== undefined || durationToMs(iso) > 0,
-    'a target must be longer than zero',
+  within: durationSchema.check(
+    z.refine(
+      // A malformed duration was reported already; only a well-formed zero is refused here.
+      (iso) => fixedDurationProblem(iso) !== undefined || durationToMs(iso) > 0,
+      'a target must be longer than zero',
+    ),
   ),
   /** Calendar for this target only (004: Critical runs 8-24 every day, the rest on working days). */
-  calendar: idSchema.optional(),
+  calendar: z.optional(idSchema),
   /** Overrides the policy's warning threshold for this target. */
-  warningAt: warningAtSchema.optional(),
+  warningAt: z.optional(warningAtSchema),
 });
 export type SlaTarget = z.output<typeof slaTargetSchema>;
 
 export const severityTargetsSchema = z.strictObject({
-  acknowledge: slaTargetSchema.optional(),
-  firstResponse: slaTargetSchema.optional(),
-  resolution: slaTargetSchema.optional(),
+  acknowledge: z.optional(slaTargetSchema),
+  firstResponse: z.optional(slaTargetSchema),
+  resolution: z.optional(slaTargetSchema),
 });
 
 export const slaPolicySchema = z.strictObject({
   /** Default calendar of every target. */
   calendar: idSchema,
-  warningAt: warningAtSchema.default(0.8),
-  pauseWhile: z.array(z.enum(PAUSABLE_STATUSES)).default(['waiting_on_customer']),
+  warningAt: z._default(warningAtSchema, 0.8),
+  pauseWhile: z._default(z.array(z.enum(PAUSABLE_STATUSES)), ['waiting_on_customer']),
   /**
    * Elapsed (not business) time after resolution during which a customer reply reopens the ticket;
    * later replies start a new linked ticket. Default 7 days.
    */
-  reopenWithin: durationSchema.default('PT168H'),
+  reopenWithin: z._default(durationSchema, 'PT168H'),
   /** Severity id to its targets; a severity left out (or a metric left out) has no clock. */
-  targets: z.record(idSchema, severityTargetsSchema).default({}),
+  targets: z._default(z.record(idSchema, severityTargetsSchema), {}),
   /**
    * Who hears of warnings and breaches besides the agents' alert address (a deployment setting):
    * the customer contact only where the plan promises it. Absent: agents only.
    */
-  notify: z
-    .strictObject({
+  notify: z.optional(
+    z.strictObject({
       /** Tell the contact who opened the ticket when a target is missed. */
-      customerOnBreach: z.boolean().default(false),
-    })
-    .optional(),
+      customerOnBreach: z._default(z.boolean(), false),
+    }),
+  ),
 });
 
 /** The parsed policy (defaults filled in; durations stay ISO text, see `targetsFor`). */

@@ -1,7 +1,8 @@
 // Turns zod failures into the product's ValidationError, naming each field by its path
 // (`plans[0].sla.P1.resolution`), so every entry point reports bad input the same way.
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { type FieldIssue, ValidationError } from './errors.ts';
+import './zod-mini.ts';
 
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -12,7 +13,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
+export function issuesOf(error: z.core.$ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((issue) => {
     const path = fieldPath(issue.path);
     const field = prefix && path ? `${prefix}${path.startsWith('[') ? '' : '.'}${path}` : prefix || path;
@@ -20,9 +21,12 @@ export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
   });
 }
 
-/** Parses `input` with `schema`, or throws a ValidationError naming every bad field (under `prefix`). */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
+/**
+ * Parses `input` with `schema`, or throws a ValidationError naming every bad field (under `prefix`).
+ * Any zod 4 schema: function code's (zod/mini) and the deployment settings' (lib/settings.ts).
+ */
+export function parseWith<S extends z.core.$ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (!result.success) throw new ValidationError(issuesOf(result.error, prefix));
   return result.data;
 }

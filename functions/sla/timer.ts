@@ -7,18 +7,19 @@
 // transaction (functions/app/ticket-mail.ts, `slaAlertOps`), as for any other change that records a
 // warning or breach first, and the outbox sender delivers them. A duplicate firing records nothing
 // and so alerts nothing; a crash after the commit loses no alert.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { fireTimer } from '../app/tickets.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { SLA_METRICS } from '../domain/sla-policy.ts';
+import '../domain/zod-mini.ts';
 import type { TimerPayload } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
 import { isSlaAlertEvent } from './notifications.ts';
 
 export const timerPayloadSchema = z.strictObject({
-  ticketId: z.string().min(1).max(128),
+  ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
   metric: z.enum(SLA_METRICS),
   event: z.enum(['warning', 'breach']),
   dueAt: z.iso.datetime(),
