@@ -1,28 +1,30 @@
 // Settings of the one-machine runtime, from the environment, with defaults from DESIGN.md.
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseWith } from '../functions/domain/validation.ts';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65535));
 
 const schema = z.object({
-  DATA_DIR: z.string().min(1).default('.data'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(3000),
-  SMTP_PORT: port.default(2525),
-  DYNAMODB_PORT: port.optional(),
-  TABLE_NAME: z.string().min(3).default('support-desk'),
-  SUPPORT_ADDRESS: z.email().default('support@desk.localhost'),
-  SLA_ALERTS_TO: z
-    .string()
-    .default('agents@support-desk.localhost')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.email())),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  PORT: z._default(port, 3000),
+  SMTP_PORT: z._default(port, 2525),
+  DYNAMODB_PORT: z.optional(port),
+  TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'support-desk'),
+  SUPPORT_ADDRESS: z._default(z.email(), 'support@desk.localhost'),
+  SLA_ALERTS_TO: z.pipe(
+    z.pipe(
+      z._default(z.string(), 'agents@support-desk.localhost'),
+      z.transform((list: string) =>
+        list
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ),
+    z.array(z.email()),
+  ),
 });
 
 export interface LocalConfig {

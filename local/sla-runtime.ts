@@ -10,7 +10,7 @@
 // gets its timers. The clock's offset lives in the table, so a restart keeps the moved time.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   type LocalScheduler,
   localScheduler,
@@ -76,7 +76,7 @@ export function deferredSlaRoutes(): { routes: Route[]; attach(runtime: SlaRunti
 }
 
 const clockBodySchema = z.union([
-  z.strictObject({ advance: z.string().min(2).max(40) }),
+  z.strictObject({ advance: z.string().check(z.minLength(2), z.maxLength(40)) }),
   z.strictObject({ set: z.iso.datetime({ offset: true }) }),
 ]);
 
