@@ -1,18 +1,19 @@
 // The blob port on S3: PutObject with If-None-Match: * (S3 refuses to replace an existing object,
-// so a second close cannot overwrite an export), GetObject, and presigned GETs for large exports.
+// so a second close cannot overwrite an export) and GetObject. Presigned GETs (large exports) are
+// PresigningS3Blobs in blobs-s3-presign.ts, so the mail functions, which never presign, do not
+// bundle the presigner.
 import {
   GetObjectCommand,
   NoSuchKey,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore } from '../ports/blobs.ts';
 
 export class S3Blobs implements BlobStore {
-  private readonly client: S3Client;
-  private readonly bucket: string;
+  protected readonly client: S3Client;
+  protected readonly bucket: string;
 
   constructor(client: S3Client, bucket: string) {
     this.client = client;
@@ -50,23 +51,11 @@ export class S3Blobs implements BlobStore {
     }
   }
 
-  presignGet(key: string, options: { expiresInSeconds: number; filename: string }): Promise<string> {
-    return getSignedUrl(
-      this.client,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ResponseContentDisposition: `attachment; filename="${options.filename}"`,
-      }),
-      { expiresIn: options.expiresInSeconds },
-    );
+  /** This store makes no URLs: see PresigningS3Blobs. */
+  async presignGet(
+    _key: string,
+    _options: { expiresInSeconds: number; filename: string },
+  ): Promise<string | undefined> {
+    return undefined;
   }
-}
-
-let fromEnvironment: S3Blobs | undefined;
-
-/** The exports bucket (EXPORTS_BUCKET), with one client per container. */
-export function s3BlobsFromEnvironment(bucket: string): S3Blobs {
-  fromEnvironment ??= new S3Blobs(new S3Client({}), bucket);
-  return fromEnvironment;
 }

@@ -2,7 +2,7 @@
 // <DATA_DIR>/exports/ on one machine. The local runtime and tests may swap in their own store.
 import { join } from 'node:path';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
-import { s3BlobsFromEnvironment } from '../adapters/blobs-s3.ts';
+import { s3BlobsFromEnvironment } from '../adapters/blobs-s3-presign.ts';
 import type { BlobStore } from '../ports/blobs.ts';
 
 let chosen: BlobStore | undefined;

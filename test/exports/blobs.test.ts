@@ -14,10 +14,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { LocalBlobs } from '../../functions/adapters/blobs-local.ts';
 import { S3Blobs } from '../../functions/adapters/blobs-s3.ts';
+import { PresigningS3Blobs } from '../../functions/adapters/blobs-s3-presign.ts';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const blobs = new S3Blobs(client, 'exports-bucket');
+const blobs = new PresigningS3Blobs(client, 'exports-bucket');
 
 beforeEach(() => s3.reset());
 
@@ -69,6 +70,11 @@ describe('S3 blobs', () => {
       'attachment; filename="usage-2026-11.csv"',
     );
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the plain S3 store (mail: raw messages, attachments) makes no URLs', async () => {
+    const plain = new S3Blobs(client, 'mail-bucket');
+    expect(await plain.presignGet('raw/1', { expiresInSeconds: 300, filename: 'x.eml' })).toBeUndefined();
   });
 });
 
