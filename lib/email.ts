@@ -2,16 +2,7 @@
 // and invokes the intake; the outbox function sends what the desk writes to its transactional outbox
 // (fed by the table's stream, with a sweep every five minutes). Sending is allowed on the mail
 // domain's SES identity only, to the functions that send.
-import {
-  ArnFormat,
-  Aspects,
-  Duration,
-  type IAspect,
-  RemovalPolicy,
-  Stack,
-  Token,
-  Validations,
-} from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -26,7 +17,7 @@ import {
   StartingPosition,
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -46,7 +37,7 @@ import {
 import { Construct, type IConstruct } from 'constructs';
 import { INDEX_FOR } from '../functions/store/keys.ts';
 import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
-import { lambdaFunction } from './functions.ts';
+import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
 
 /** Where SES writes raw messages (the intake's MAIL_RAW_PREFIX default). */
 export const RAW_MAIL_PREFIX = 'inbound/';
@@ -81,21 +72,6 @@ export interface SupportDeskMailProps {
   /** Where the mail bucket's access logs go; a bucket of its own when not given. */
   accessLogs?: IBucket;
   logRetention?: RetentionDays;
-}
-
-/**
- * Every function of ours may write mail to the outbox (acknowledgements, replies, answers), and
- * mail says who the desk is: the support address and the Message-ID domain, set once for all.
- */
-class MailIdentityEverywhere implements IAspect {
-  private readonly environment: Record<string, string>;
-  constructor(environment: Record<string, string>) {
-    this.environment = environment;
-  }
-  visit(node: IConstruct): void {
-    if (!(node instanceof NodejsFunction)) return;
-    for (const [key, value] of Object.entries(this.environment)) node.addEnvironment(key, value);
-  }
 }
 
 export class SupportDeskMail extends Construct {
@@ -260,8 +236,10 @@ export class SupportDeskMail extends Construct {
       ],
     });
 
+    // Every function of ours may write mail to the outbox (acknowledgements, replies, answers), and
+    // mail says who the desk is: the support address and the Message-ID domain, set once for all.
     Aspects.of(stack).add(
-      new MailIdentityEverywhere({ SUPPORT_ADDRESS: props.supportAddress, MAIL_DOMAIN: props.mailDomain }),
+      new EnvironmentEverywhere({ SUPPORT_ADDRESS: props.supportAddress, MAIL_DOMAIN: props.mailDomain }),
     );
   }
 

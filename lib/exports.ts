@@ -2,11 +2,11 @@
 // the close-month function, and the monthly EventBridge Scheduler schedule that invokes it at 01:00
 // on the 1st in the export time zone. Grants are the least the close needs: read the month's ledger
 // index, accounts and catalogs; write month items only; put and get export objects only.
-import { Aspects, Duration, type IAspect, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -15,7 +15,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/shared/export-time-zone.ts';
 import { INDEX_FOR } from '../functions/store/keys.ts';
-import { lambdaFunction } from './functions.ts';
+import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
 
 /** 01:00 on the 1st of every month: the end of the month plus the settle hour (month-close.ts). */
 export const MONTH_CLOSE_CRON = 'cron(0 1 1 * ? *)';
@@ -30,20 +30,6 @@ export interface UsageExportsProps {
   /** IANA zone whose 1st of the month closes a month (EXPORT_TIME_ZONE); default UTC. */
   timeZone?: string;
   logRetention?: RetentionDays;
-}
-
-/**
- * Every function that writes ledger entries must book by the same zone as the close. The code's
- * default is UTC; any other zone is set on every function of the stack, not only the ones we know.
- */
-class ExportTimeZoneEverywhere implements IAspect {
-  private readonly zone: string;
-  constructor(zone: string) {
-    this.zone = zone;
-  }
-  visit(node: IConstruct): void {
-    if (node instanceof LambdaFunction) node.addEnvironment('EXPORT_TIME_ZONE', this.zone);
-  }
 }
 
 export class UsageExports extends Construct {
@@ -175,7 +161,8 @@ export class UsageExports extends Construct {
     });
 
     if (this.timeZone !== DEFAULT_EXPORT_TIME_ZONE) {
-      Aspects.of(stack).add(new ExportTimeZoneEverywhere(this.timeZone));
+      // Every function that writes ledger entries must book by the same zone as the close.
+      Aspects.of(stack).add(new EnvironmentEverywhere({ EXPORT_TIME_ZONE: this.timeZone }));
     }
     this.acknowledgeObjectWildcard(role);
   }

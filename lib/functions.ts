@@ -2,12 +2,14 @@
 // functions through `lambdaFunction` and bench/cold-start.ts bundles this same list, so a function
 // cannot be deployed without being measured, nor measured without being deployed.
 import { join } from 'node:path';
+import type { IAspect } from 'aws-cdk-lib';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   NodejsFunction,
   type NodejsFunctionProps,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { routeGroups } from '../functions/api/contract.ts';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from './bundling.ts';
 
@@ -102,4 +104,21 @@ export function lambdaFunction(
 /** The LAMBDA_ENTRIES name a function was made from, or undefined if it bypassed lambdaFunction. */
 export function entryNameOf(fn: NodejsFunction): string | undefined {
   return entryNames.get(fn);
+}
+
+/**
+ * Sets `environment` on every Lambda function in the scope it is added to (with
+ * `Aspects.of(stack).add`), functions added later included: for settings every function must share
+ * because any of them may need them (the support address, the agents' alert addresses, the export
+ * time zone), not only the ones known today.
+ */
+export class EnvironmentEverywhere implements IAspect {
+  private readonly environment: Readonly<Record<string, string>>;
+  constructor(environment: Readonly<Record<string, string>>) {
+    this.environment = environment;
+  }
+  visit(node: IConstruct): void {
+    if (!(node instanceof LambdaFunction)) return;
+    for (const [key, value] of Object.entries(this.environment)) node.addEnvironment(key, value);
+  }
 }

@@ -3,18 +3,18 @@
 // those schedules invoke. Failures land in dead-letter queues with alarms: no deadline is lost silently.
 // The timer sends no mail: alerts are outbox items written with the change that records the warning
 // or breach, so it has no SES permission; every function gets the agents' alert addresses.
-import { Aspects, Duration, type IAspect, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Construct, type IConstruct } from 'constructs';
-import { lambdaFunction } from './functions.ts';
+import { Construct } from 'constructs';
+import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
 
 export interface SlaTimersProps {
   table: ITableV2;
@@ -23,23 +23,6 @@ export interface SlaTimersProps {
   /** Agents' alert addresses, comma-separated (`SLA_ALERTS_TO`), set on every function of the stack. */
   alertsTo?: string;
   logRetention?: RetentionDays;
-}
-
-/**
- * Any write that changes a ticket may record an SLA warning or breach (the timer, but also a reply,
- * a pause or a severity change after a deadline passed: the API, the mail intake, releasing held
- * mail) and writes its alerts to the outbox in the same transaction. So every function of the
- * stack, not only the ones we know, gets the agents' addresses: one that lacked them would record
- * breaches without telling anyone.
- */
-class SlaAlertsEverywhere implements IAspect {
-  private readonly alertsTo: string;
-  constructor(alertsTo: string) {
-    this.alertsTo = alertsTo;
-  }
-  visit(node: IConstruct): void {
-    if (node instanceof NodejsFunction) node.addEnvironment('SLA_ALERTS_TO', this.alertsTo);
-  }
 }
 
 export class SlaTimers extends Construct {
@@ -72,7 +55,11 @@ export class SlaTimers extends Construct {
       environment: { TABLE_NAME: props.table.tableName },
       deadLetterQueue: this.timerDeadLetters,
     });
-    if (props.alertsTo) Aspects.of(stack).add(new SlaAlertsEverywhere(props.alertsTo));
+    // Any write that changes a ticket may record an SLA warning or breach (the timer, but also a
+    // reply, a pause or a severity change after a deadline passed: the API, the mail intake,
+    // releasing held mail) and writes its alerts to the outbox in the same transaction. So every
+    // function gets the agents' addresses: one that lacked them would record breaches silently.
+    if (props.alertsTo) Aspects.of(stack).add(new EnvironmentEverywhere({ SLA_ALERTS_TO: props.alertsTo }));
     // Reads the ticket, its catalog and account, the ticket's messages (the thread a customer's
     // breach notice continues); writes the ticket and its alerts (outbox items) in a transaction.
     // No index.
