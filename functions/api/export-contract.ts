@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { withMeta } from '../domain/zod-mini.ts';
 import type { RouteContract } from './routing.ts';
-import { monthSchema, problemSchema } from './schemas.ts';
+import { monthSchema, problemSchema } from './schemas-common.ts';
 
 const lineSchema = withMeta(
   z.object({

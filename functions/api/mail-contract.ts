@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { withMeta } from '../domain/zod-mini.ts';
 import type { RouteContract } from './routing.ts';
-import { listQuerySchema, problemSchema, ticketIdPath } from './schemas.ts';
+import { listQuerySchema, problemSchema, ticketIdPath } from './schemas-common.ts';
 
 const verdict = withMeta(z.string(), {
   description: 'SES verdict: PASS, FAIL, GRAY, PROCESSING_FAILED or DISABLED',

@@ -5,7 +5,7 @@ import { listHeldQuarantine, type QuarantineRecord } from '../store/inbound-mail
 import { mailRoutes as routes } from './mail-contract.ts';
 import { pathParam, queryOf } from './request.ts';
 import { routeGroup } from './routing.ts';
-import { listQuerySchema } from './schemas.ts';
+import { listQuerySchema } from './schemas-common.ts';
 
 function entryView(entry: QuarantineRecord) {
   const { messageId: _m, sesMessageId: _s, rawKey: _r, releasedBy: _b, version: _v, ...view } = entry;

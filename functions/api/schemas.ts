@@ -9,23 +9,16 @@ import { idSchema, planSchema } from '../domain/plan.ts';
 import { TICKET_KINDS, TICKET_STATUSES } from '../domain/ticket.ts';
 import { withMeta } from '../domain/zod-mini.ts';
 import { ROLES } from '../store/api-keys.ts';
+import { id, limit, monthSchema } from './schemas-common.ts';
 
-const id = z
-  .string()
-  .check(z.minLength(1), z.maxLength(200), z.regex(/^[\w.@:+-]+$/, 'letters, digits and . _ @ : + - only'));
+export {
+  listQuerySchema,
+  monthSchema,
+  problemSchema,
+  ticketIdPath,
+} from './schemas-common.ts';
+
 const instant = withMeta(z.string(), { format: 'date-time', example: '2026-12-01T09:00:00.000Z' });
-
-export const problemSchema = withMeta(
-  z.object({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.optional(z.string()),
-    instance: z.optional(z.string()),
-    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
-  }),
-  { id: 'Problem', description: 'RFC 9457 problem details' },
-);
 
 export const slaClockViewSchema = withMeta(
   z.object({
@@ -110,18 +103,11 @@ export const patchTicketSchema = withMeta(
   { id: 'TicketPatch' },
 );
 
-const limit = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
-
 export const listTicketsQuerySchema = z.strictObject({
   limit,
   cursor: z.optional(z.string().check(z.maxLength(2000))),
   status: z.optional(z.enum(TICKET_STATUSES)),
   accountId: z.optional(id),
-});
-
-export const listQuerySchema = z.strictObject({
-  limit,
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 export const ticketPageSchema = z.object({
@@ -200,9 +186,6 @@ export const timeEntrySchema = withMeta(
 );
 
 export const loggedTimeSchema = z.object({ entry: timeEntrySchema, ticket: ticketSchema });
-
-export const ticketIdPath = z.object({ id });
-export const monthSchema = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'));
 
 // --- Admin, account and usage routes ---------------------------------------------------------
 

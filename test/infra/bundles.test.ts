@@ -132,6 +132,17 @@ describe('what each bundle carries', () => {
       expect(locales, name).toEqual(['en']);
     }
   });
+
+  test('only the functions that serve resources bundle their schemas (functions/api/schemas.ts)', () => {
+    // Schema definitions are code esbuild cannot drop; mail and exports need only the shared shapes
+    // (functions/api/schemas-common.ts). api-mail is the tightest bundle against its floor.
+    expect(withInput(/^functions\/api\/schemas\.ts$/).sort()).toEqual([
+      'api-accounts',
+      'api-admin',
+      'api-system',
+      'api-tickets',
+    ]);
+  });
 });
 
 test('function code takes zones from Intl, not temporal-polyfill (55 kB in every bundle)', () => {
