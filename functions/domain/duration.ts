@@ -75,18 +75,26 @@ function parseDuration(iso: string): ParsedDuration | undefined {
   };
 }
 
-/** Reason a string is not a fixed-length ISO 8601 duration, or undefined if it is one. */
-export function fixedDurationProblem(iso: string): string | undefined {
+/** A fixed-length ISO 8601 duration read once: its length, or the reason it is not one. */
+function readFixedDuration(iso: string): { problem: string } | { nanoseconds: bigint } {
   const parsed = parseDuration(iso);
-  if (!parsed) return `must be an ISO 8601 duration such as PT16H or PT15M, got "${iso}"`;
-  if (parsed.negative) return `must not be negative, got "${iso}"`;
+  if (!parsed) return { problem: `must be an ISO 8601 duration such as PT16H or PT15M, got "${iso}"` };
+  if (parsed.negative) return { problem: `must not be negative, got "${iso}"` };
   const ambiguous = AMBIGUOUS_UNITS.filter((_, i) => parsed.calendar[i] !== 0);
   if (ambiguous.length > 0) {
-    return `"${iso}" uses ${ambiguous.join(', ')}, which have no fixed length; write hours instead (e.g. PT24H, or PT8H for one 8-hour business day)`;
+    return {
+      problem: `"${iso}" uses ${ambiguous.join(', ')}, which have no fixed length; write hours instead (e.g. PT24H, or PT8H for one 8-hour business day)`,
+    };
   }
   if (!FIXED_DURATION.test(iso))
-    return `must be written as PT<hours>H<minutes>M<seconds>S, e.g. PT1H30M, got "${iso}"`;
-  return undefined;
+    return { problem: `must be written as PT<hours>H<minutes>M<seconds>S, e.g. PT1H30M, got "${iso}"` };
+  return { nanoseconds: parsed.nanoseconds };
+}
+
+/** Reason a string is not a fixed-length ISO 8601 duration, or undefined if it is one. */
+export function fixedDurationProblem(iso: string): string | undefined {
+  const read = readFixedDuration(iso);
+  return 'problem' in read ? read.problem : undefined;
 }
 
 /** A non-negative ISO 8601 duration made of hours, minutes and seconds only, e.g. PT16H. */
@@ -108,10 +116,10 @@ export type Duration = z.infer<typeof durationSchema>;
 
 /** Milliseconds in a fixed-length ISO 8601 duration; throws RangeError naming the problem otherwise. */
 export function durationToMs(iso: string): number {
-  const problem = fixedDurationProblem(iso);
-  if (problem) throw new RangeError(`duration ${problem}`);
-  // Exact in nanoseconds, then the nearest double, as Temporal's total() answers.
-  return Number(parseDuration(iso)!.nanoseconds / 1_000_000n);
+  const read = readFixedDuration(iso);
+  if ('problem' in read) throw new RangeError(`duration ${read.problem}`);
+  // Exact in nanoseconds, then whole milliseconds (a fixed duration has at most 3 decimals of a second).
+  return Number(read.nanoseconds / 1_000_000n);
 }
 
 /** Whole minutes in a fixed-length duration (billing works in minutes). */

@@ -6,7 +6,7 @@
 // after its month's end is late, and is booked into the month open at that moment as an adjustment
 // that keeps its own month (`adjustsMonth`) and date.
 import type { LedgerEntry } from './ledger.ts';
-import { formatYear, monthOf, startOfLocalDate } from './period.ts';
+import { monthOf, shiftYearMonth, startOfLocalDate } from './period.ts';
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -21,9 +21,7 @@ export function isMonth(value: string): boolean {
 export function addMonths(month: string, count: number): string {
   if (!isMonth(month)) throw new RangeError(`not a month "YYYY-MM": "${month}"`);
   if (!Number.isInteger(count)) throw new RangeError(`months must be a whole number, got ${count}`);
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + count;
-  const year = Math.floor(index / 12);
-  return `${formatYear(year)}-${String(index - year * 12 + 1).padStart(2, '0')}`;
+  return shiftYearMonth(month, count);
 }
 
 /** The first instant after `month` in `timeZone`: 00:00 on the 1st of the next month (or its first instant). */

@@ -49,7 +49,7 @@ function utcMidnight(year: number, month: number, day: number): number {
 }
 
 /** "YYYY" for the years 0-9999, else a sign and six digits, as ISO 8601 (and Temporal) writes them. */
-export function formatYear(year: number): string {
+function formatYear(year: number): string {
   if (year >= 0 && year <= 9999) return String(year).padStart(4, '0');
   return (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
 }
@@ -64,6 +64,13 @@ function formatDate({ year, month, day }: DateFields): string {
 function dateAt(ms: number): string {
   const d = new Date(ms);
   return formatDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
+}
+
+/** The first day of the month `months` after the one `yearMonth` ("YYYY-MM") names, as "YYYY-MM". */
+export function shiftYearMonth(yearMonth: string, months: number): string {
+  const year = Number(yearMonth.slice(0, 4));
+  const month = Number(yearMonth.slice(5, 7));
+  return formatDate(addYearsMonths({ year, month, day: 1 }, 0, months)).slice(0, -3);
 }
 
 /** `date` moved by whole years and months; a day the month lacks becomes its last (29 Feb + 1 year is 28 Feb). */

@@ -39,6 +39,9 @@ export interface BilledTime {
   reason: string;
 }
 
+/** `minutes` rounded up to a whole number of increments. */
+const roundedUp = (minutes: number, increment: number): number => Math.ceil(minutes / increment) * increment;
+
 /**
  * Minutes counted for an entry, rounded up to the increment. A conversation costs the larger of its
  * work and its minimum (002: "a minimum of 15 minutes", deducted "in the most favorable way"): the
@@ -52,7 +55,7 @@ export function countedMinutes(
   minimumPerConversation = 0,
   priorConversationMinutes = 0,
 ): number {
-  const rounded = Math.ceil(minutes / increment) * increment;
+  const rounded = roundedUp(minutes, increment);
   const alreadyCounted =
     priorConversationMinutes > 0 ? Math.max(priorConversationMinutes, minimumPerConversation) : 0;
   return Math.max(priorConversationMinutes + rounded, minimumPerConversation) - alreadyCounted;
@@ -92,7 +95,7 @@ export function billTime(
   const increment = durationToMinutes(tb.increment);
   const prior = entry.priorConversationMinutes ?? 0;
   const minutes = countedMinutes(entry.minutes, increment, minimum, prior);
-  const conversationMinutes = prior + Math.ceil(entry.minutes / increment) * increment;
+  const conversationMinutes = prior + roundedUp(entry.minutes, increment);
   if (minutes === 0) {
     // Work inside a conversation's minimum that was already deducted: nothing more to count.
     return {
