@@ -13,7 +13,7 @@ import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake } from '../functions/email/intake.ts';
-import { mailSettings } from '../functions/email/settings.ts';
+import { mailSettings } from '../functions/mail/settings.ts';
 import { addContact, createAccount } from '../functions/store/accounts.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
 import { findProcessedMail } from '../functions/store/inbound-mail.ts';

@@ -13,8 +13,8 @@ import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynam
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { localScheduler } from '../functions/adapters/scheduler-local.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
+import { ticketContextOf } from '../functions/app/tickets/record.ts';
 import type { TicketRecord } from '../functions/app/tickets.ts';
-import { ticketContextOf } from '../functions/app/tickets.ts';
 import { type Catalog, parseCatalog, planById } from '../functions/domain/catalog.ts';
 import { openTicket } from '../functions/domain/ticket.ts';
 import { desiredSchedules, type TicketImage } from '../functions/sla/schedules.ts';

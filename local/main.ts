@@ -111,7 +111,12 @@ async function main(): Promise<void> {
   let slaRuntime: SlaRuntime | undefined;
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    slaRuntime = await startSlaRuntime({ endpoint: db.endpoint, tableName: config.tableName, clock });
+    slaRuntime = await startSlaRuntime({
+      endpoint: db.endpoint,
+      tableName: config.tableName,
+      clock,
+      settings: runtimeContext().settings,
+    });
     sla.attach(slaRuntime);
     stoppers.push(() => slaRuntime!.stop());
     const outbox = await startOutboxDelivery({

@@ -22,6 +22,7 @@ import { MovableClock } from '../functions/app/local-clock.ts';
 import { useClock } from '../functions/app/runtime.ts';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
+import type { DeskSettings } from '../functions/settings.ts';
 import { log } from '../functions/shared/log.ts';
 import { currentTickets } from '../functions/sla/current-tickets.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
@@ -41,6 +42,8 @@ export interface SlaRuntimeOptions {
   /** How often the real passing of time is checked for due timers; 0: only on `POST /local/clock`. */
   tickMs?: number;
   pollMs?: number;
+  /** The desk's settings (the agents' alert addresses); the defaults when absent. */
+  settings?: DeskSettings;
 }
 
 export interface SlaRuntime {
@@ -135,7 +138,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
   });
   await restoreClock(store, clock);
   useClock(clock);
-  const ctx: AppContext = appContext(store, clock);
+  const ctx: AppContext = appContext(store, clock, options.settings);
   const scheduler: LocalScheduler = localScheduler(store);
 
   const reconcile = reconcilerHandler({

@@ -10,7 +10,7 @@ import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake, type IntakeLimits, type IntakeResult } from '../functions/email/intake.ts';
-import { mailSettings } from '../functions/email/settings.ts';
+import { mailSettings } from '../functions/mail/settings.ts';
 import type { BlobStore } from '../functions/ports/blobs.ts';
 import { log } from '../functions/shared/log.ts';
 

@@ -1,7 +1,8 @@
-// What every use case gets: the store, the clock (one clock port: the local runtime can move it)
-// and an id source. Handlers build it once per container.
+// What every use case gets: the store, the clock (one clock port: the local runtime can move it),
+// an id source and the deployment's settings. Entry points build it once per container.
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../domain/errors.ts';
+import { type DeskSettings, defaultSettings } from '../settings.ts';
 import type { Role } from '../store/api-keys.ts';
 import type { StoreContext } from '../store/context.ts';
 
@@ -15,10 +16,15 @@ export interface AppContext {
   store: StoreContext;
   clock: Clock;
   newId(): string;
+  settings: DeskSettings;
 }
 
-export function appContext(store: StoreContext, clock: Clock = systemClock): AppContext {
-  return { store, clock, newId: () => randomUUID() };
+export function appContext(
+  store: StoreContext,
+  clock: Clock = systemClock,
+  settings: DeskSettings = defaultSettings(),
+): AppContext {
+  return { store, clock, newId: () => randomUUID(), settings };
 }
 
 /** Who is calling: the role of their API key and, for customers, the one account they may see. */

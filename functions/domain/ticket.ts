@@ -1,6 +1,6 @@
-// The ticket lifecycle as pure functions: (ticket, command, now, plan context) -> (ticket, events).
-// Handlers load the ticket, call `applyTicketCommand`, save it with its version and hand the events to
-// mail, ledger and timers. Nothing here reads a clock or a store.
+// The ticket lifecycle as pure functions: (ticket, commands, now, plan context) -> (ticket, events).
+// The use cases (functions/app/tickets/) load the ticket, call `decideTicket`, turn the events into
+// metering and mail, and save it all at the next version. Nothing here reads a clock or a store.
 //
 // Interpretations (see DESIGN.md "Support policies"):
 // - `acknowledge` is met by triage (the agent confirms severity and kind: 003's "reference assigned,
@@ -14,8 +14,9 @@
 // - `closed` is final and only follows `resolved`. A customer reply on a resolved ticket within the
 //   policy's reopen window reopens it (the resolution clock resumes with its elapsed time); later, or
 //   on a closed ticket, the ticket is left alone and a `newTicketRequired` event asks for a linked one.
-// - Every accepted command bumps `version` and sets `updatedAt`; a command that changes nothing
-//   (a stale or duplicate timer, a status set to itself) returns the ticket as it was, `changed: false`.
+// - A decision that changes the ticket bumps `version` once (however many commands it took) and sets
+//   `updatedAt`; one that changes nothing (a stale or duplicate timer, a status set to itself) returns
+//   the ticket as it was, `changed: false`.
 import { ValidationError } from './errors.ts';
 import type { Calendars, PendingTimer, SlaClockEvent, SlaClockView } from './sla-clock.ts';
 import { reopenClock } from './sla-clock.ts';
@@ -256,27 +257,33 @@ function invalidStatus(ticket: Ticket, message: string): ValidationError {
 }
 
 /**
- * Applies `command` at `now`. Every clock first records the warnings and breaches due by `now`, so a
- * late timer never loses an event; then the command acts. Throws ValidationError (field `status`,
- * `severity`, `kind`) for an invalid transition or value.
+ * Decides a list of commands at `now`, in order: each sees the ticket the previous one left. Every
+ * clock first records the warnings and breaches due by `now`, so a late timer never loses an event.
+ * The version advances once for the whole list, and only if something changed. Throws
+ * ValidationError (field `status`, `severity`, `kind`) for an invalid transition or value.
  */
-export function applyTicketCommand(
+export function decideTicket(
   ticket: Ticket,
-  command: TicketCommand,
+  commands: readonly TicketCommand[],
   now: Date,
   context: TicketContext,
 ): TicketResult {
   assertValidDate(now, 'now');
-  const settled = withClocks({ ticket, events: [] }, settleClocks(ticket.sla, now));
-  const draft = decide(settled, command, now, context);
-  // A command that changed nothing leaves the ticket as it was, unless settling the clocks recorded
-  // something; its own events (e.g. newTicketRequired) still go out.
-  if (draft.noop && settled.events.length === 0) return { ticket, events: draft.events, changed: false };
-  return {
-    ticket: { ...draft.ticket, version: ticket.version + 1, updatedAt: iso(now) },
-    events: draft.events,
-    changed: true,
-  };
+  let current = ticket;
+  let changed = false;
+  const events: TicketEvent[] = [];
+  for (const command of commands) {
+    const settled = withClocks({ ticket: current, events: [] }, settleClocks(current.sla, now));
+    const draft = decide(settled, command, now, context);
+    events.push(...draft.events);
+    // A command that changed nothing leaves the ticket as it was, unless settling the clocks recorded
+    // something; its own events (e.g. newTicketRequired) still go out.
+    if (draft.noop && settled.events.length === 0) continue;
+    current = draft.ticket;
+    changed = true;
+  }
+  if (!changed) return { ticket, events, changed: false };
+  return { ticket: { ...current, version: ticket.version + 1, updatedAt: iso(now) }, events, changed: true };
 }
 
 function decide(draft: Draft, command: TicketCommand, now: Date, context: TicketContext): Draft {

@@ -2,9 +2,10 @@
 // our own mail coming back) never opens a ticket and never gets an automatic reply: that is how
 // mail loops between two auto-responders are avoided. A bounce of our own mail names the ticket it
 // belongs to, through the original Message-ID the report carries. Pure: headers in, verdict out.
+
+import type { MailSettings } from '../mail/settings.ts';
+import { ticketIdFromMessageId } from '../mail/threading.ts';
 import { header, idsIn, type ParsedMail } from './parse.ts';
-import type { MailSettings } from './settings.ts';
-import { ticketIdFromMessageId } from './threading.ts';
 
 export type Classification =
   | { kind: 'person' }

@@ -9,7 +9,6 @@ import { S3Blobs } from '../adapters/blobs-s3.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
 import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
-import { mailSettingsFromEnv } from './settings.ts';
 
 const status = (verdict: SESReceiptStatus | undefined) => verdict?.status ?? 'GRAY';
 
@@ -63,7 +62,7 @@ export function intakeFromEnvironment(): Intake {
     intake = createIntake({
       context: runtimeContext,
       blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
-      settings: mailSettingsFromEnv(),
+      settings: runtimeContext().settings.mail,
     });
   }
   return intake;

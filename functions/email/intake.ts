@@ -8,6 +8,9 @@ import type { AppContext } from '../app/context.ts';
 import { outboxOpFor } from '../app/ticket-mail.ts';
 import { asRecord, openTicketFor, replyToTicket, type TicketRecord } from '../app/tickets.ts';
 import { NotFoundError, RejectedError } from '../domain/errors.ts';
+import type { MailSettings } from '../mail/settings.ts';
+import { oversizedReply, refusedReply, unknownSenderReply } from '../mail/templates.ts';
+import { subjectReferences, threadedTicketIds } from '../mail/threading.ts';
 import type { BlobStore } from '../ports/blobs.ts';
 import { log } from '../shared/log.ts';
 import { type ContactRecord, findContactsByEmail } from '../store/accounts.ts';
@@ -34,10 +37,7 @@ import {
 } from './attachments.ts';
 import { MAX_BODY_CHARS, mailBody } from './body.ts';
 import { classifyMail, suppressesAutoReplies } from './classify.ts';
-import { oversizedReply, refusedReply, unknownSenderReply } from './outbound.ts';
 import { type ParsedMail, parseHeaders, parseMail } from './parse.ts';
-import type { MailSettings } from './settings.ts';
-import { subjectReferences, threadedTicketIds } from './threading.ts';
 
 export interface IntakeLimits extends AttachmentLimits {
   /** Larger messages are not parsed: one polite reply, raw kept for inspection. */

@@ -14,9 +14,9 @@ import { fireTimer } from '../app/tickets.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { SLA_METRICS } from '../domain/sla-policy.ts';
 import '../domain/zod-mini.ts';
+import { isSlaAlertEvent } from '../mail/alerts.ts';
 import type { TimerPayload } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
-import { isSlaAlertEvent } from './notifications.ts';
 
 export const timerPayloadSchema = z.strictObject({
   ticketId: z.string().check(z.minLength(1), z.maxLength(128)),

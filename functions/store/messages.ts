@@ -86,3 +86,26 @@ export async function listMessages(
   if (next) page.nextCursor = next;
   return page;
 }
+
+/** RFC Message-IDs of a ticket's latest `depth` messages, oldest first: the thread a new mail continues. */
+export async function recentMessageIds(
+  ctx: StoreContext,
+  ticketId: string,
+  depth: number,
+): Promise<string[]> {
+  const { PK, SKPrefix } = keys.messagePrefix(ticketId);
+  const result = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
+      ProjectionExpression: 'messageId',
+      ScanIndexForward: false,
+      Limit: depth,
+    }),
+  );
+  return (result.Items ?? [])
+    .map((item) => item.messageId as unknown)
+    .filter((id): id is string => typeof id === 'string')
+    .reverse();
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { businessTimeBetween } from '../../functions/domain/business-time.ts';
 import { ValidationError } from '../../functions/domain/errors.ts';
 import {
-  applyTicketCommand,
+  decideTicket,
   nextDueAt,
   type OpenTicket,
   openTicket,
@@ -32,7 +32,7 @@ function open(when: string, over: Partial<OpenTicket> = {}, context: TicketConte
 }
 
 function apply(ticket: Ticket, command: TicketCommand, when: string, context = performars): TicketResult {
-  return applyTicketCommand(ticket, command, at(when), context);
+  return decideTicket(ticket, [command], at(when), context);
 }
 
 /** Applies commands in order, returning the last result. */
@@ -509,6 +509,51 @@ describe('assign', () => {
   });
 });
 
+describe('a decision of several commands', () => {
+  const opened = () => open('2026-03-02T09:00:00+01:00');
+
+  it('applies them in order and advances the version once', () => {
+    const result = decideTicket(
+      opened(),
+      [triage('P2', 'incident'), { type: 'assign', assignee: 'agent-1' }, status('waiting_on_customer')],
+      at('2026-03-02T10:00:00+01:00'),
+      performars,
+    );
+    expect(result.changed).toBe(true);
+    expect(result.ticket.version).toBe(2);
+    expect(result.ticket).toMatchObject({ severity: 'P2', kind: 'incident', assignee: 'agent-1' });
+    expect(result.ticket.status).toBe('waiting_on_customer');
+    expect(result.events.map((e) => e.type)).toEqual([
+      'slaMet',
+      'acknowledged',
+      'severityChanged',
+      'kindChanged',
+      'statusChanged',
+      'assigned',
+      'statusChanged',
+    ]);
+  });
+
+  it('changes nothing, version included, when no command does', () => {
+    const assigned = decideTicket(
+      opened(),
+      [{ type: 'assign', assignee: 'a' }],
+      at('2026-03-02T10:00:00+01:00'),
+      performars,
+    ).ticket;
+    const again = decideTicket(
+      assigned,
+      [
+        { type: 'assign', assignee: 'a' },
+        { type: 'assign', assignee: 'a' },
+      ],
+      at('2026-03-02T10:05:00+01:00'),
+      performars,
+    );
+    expect(again).toEqual({ ticket: assigned, events: [], changed: false });
+  });
+});
+
 describe('property: pauses while waiting on the customer', () => {
   it('resolution elapsed at resolving == business time summed over the stretches not waiting', () => {
     const start = Date.parse(MONDAY_0900);
@@ -516,7 +561,7 @@ describe('property: pauses while waiting on the customer', () => {
       fc.property(fc.array(fc.integer({ min: 1, max: 3 * 24 * 60 }), { maxLength: 10 }), (gaps) => {
         let now = new Date(start);
         let ticket = openTicket(opening({ severity: 'P1' }), now, performars).ticket;
-        ticket = applyTicketCommand(ticket, triage(), now, performars).ticket;
+        ticket = decideTicket(ticket, [triage()], now, performars).ticket;
         let counting = true;
         let since = now;
         let expected = 0;
@@ -525,12 +570,12 @@ describe('property: pauses while waiting on the customer', () => {
           if (counting) expected += businessTimeBetween(madrid, since, now);
           else since = now;
           const command = counting ? status('waiting_on_customer') : status('in_progress');
-          ticket = applyTicketCommand(ticket, command, now, performars).ticket;
+          ticket = decideTicket(ticket, [command], now, performars).ticket;
           counting = !counting;
         }
         now = new Date(now.getTime() + 45 * MINUTE);
         if (counting) expected += businessTimeBetween(madrid, since, now);
-        const resolved = applyTicketCommand(ticket, status('resolved'), now, performars).ticket;
+        const resolved = decideTicket(ticket, [status('resolved')], now, performars).ticket;
         expect(resolved.sla.resolution?.elapsedMs).toBe(expected);
         expect(resolved.version).toBe(gaps.length + 3);
       }),

@@ -2,16 +2,16 @@
 // make the desk's own mail recognisable. Pure.
 import { describe, expect, test } from 'vitest';
 import { classifyMail } from '../../functions/email/classify.ts';
-import { acknowledgement, agentReply, unknownSenderReply } from '../../functions/email/outbound.ts';
 import { parseMail } from '../../functions/email/parse.ts';
-import { mailSettings } from '../../functions/email/settings.ts';
+import { mailSettings } from '../../functions/mail/settings.ts';
+import { acknowledgement, agentReply, unknownSenderReply } from '../../functions/mail/templates.ts';
 import {
   outboundMessageId,
   subjectReferences,
   subjectWithReference,
   threadedTicketIds,
   ticketIdFromMessageId,
-} from '../../functions/email/threading.ts';
+} from '../../functions/mail/threading.ts';
 import { fixture, message } from './helpers.ts';
 
 const settings = mailSettings('Support@Desk.localhost');

@@ -9,6 +9,7 @@ import { type AppContext, appContext } from '../../functions/app/context.ts';
 import { MovableClock } from '../../functions/app/local-clock.ts';
 import { openTicketFor, type TicketRecord } from '../../functions/app/tickets.ts';
 import { type Catalog, parseCatalog } from '../../functions/domain/catalog.ts';
+import { defaultSettings } from '../../functions/settings.ts';
 import { createAccount } from '../../functions/store/accounts.ts';
 import { putCatalog } from '../../functions/store/catalogs.ts';
 import { createStoreContext, type StoreContext } from '../../functions/store/context.ts';
@@ -57,6 +58,9 @@ export function frozenClock(start: Date = START): MovableClock {
   return new MovableClock(() => base);
 }
 
+/** The agents' alert address the desks mail (the deployment's `SLA_ALERTS_TO`). */
+export const ONCALL = 'oncall@vendor.test';
+
 export interface Desk {
   ctx: AppContext;
   accountId: string;
@@ -69,8 +73,9 @@ export async function deskOn(
   clock: MovableClock,
   catalog: Catalog,
   planId = 'premium',
+  alertsTo: string[] = [ONCALL],
 ): Promise<Desk> {
-  const ctx = appContext(store, clock);
+  const ctx = appContext(store, clock, defaultSettings({ alerts: { agents: alertsTo } }));
   const now = clock.now();
   const catalogId = `b2bee-${randomUUID().slice(0, 8)}`;
   await putCatalog(store, { ...catalog, id: catalogId }, now);

@@ -6,10 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { localScheduler } from '../../functions/adapters/scheduler-local.ts';
 import { appContext } from '../../functions/app/context.ts';
 import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
+import { defaultSettings } from '../../functions/settings.ts';
 import { getTicket } from '../../functions/store/tickets.ts';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
@@ -20,6 +21,7 @@ import {
   type Desk,
   deskOn,
   frozenClock,
+  ONCALL,
   type SlaTestTable,
   START,
   slaTestTable,
@@ -28,6 +30,8 @@ import {
 const MINUTE = 60_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'sla-runtime-'));
 const outbox = join(dataDir, 'outbox');
+/** What `npm start` sets from its configuration: every ticket change may write the agents' alert. */
+const settings = defaultSettings({ alerts: { agents: [ONCALL] } });
 let table: SlaTestTable;
 let desk: Desk;
 let runtime: SlaRuntime;
@@ -49,8 +53,9 @@ async function start() {
     clock: frozenClock(),
     tickMs: 0,
     pollMs: 50,
+    settings,
   });
-  const ctx = appContext(table.store, runtime.clock);
+  const ctx = appContext(table.store, runtime.clock, settings);
   delivery = await startOutboxDelivery({
     endpoint: table.endpoint,
     tableName: table.tableName,
@@ -90,8 +95,6 @@ async function mails(): Promise<string[]> {
 
 beforeAll(async () => {
   table = await slaTestTable('e2e');
-  // What `npm start` sets from its configuration: every ticket change may write the agents' alert.
-  vi.stubEnv('SLA_ALERTS_TO', 'oncall@vendor.test');
   await start();
   // The desk's use cases run on the runtime's clock, as the API handlers do.
   desk = await deskOn(
@@ -102,7 +105,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
   await stop();
   table?.store.doc.destroy();
   rmSync(dataDir, { recursive: true, force: true });

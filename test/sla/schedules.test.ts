@@ -1,6 +1,6 @@
 // The pure core of the sla-scheduler: names, the schedules a ticket image wants, and the diff.
 import { describe, expect, test } from 'vitest';
-import { applyTicketCommand, openTicket, type Ticket } from '../../functions/domain/ticket.ts';
+import { decideTicket, openTicket, type Ticket } from '../../functions/domain/ticket.ts';
 import {
   deadlinesMoved,
   desiredSchedules,
@@ -72,23 +72,23 @@ describe('desiredSchedules', () => {
   test('no image, a paused, met or breached clock want nothing', () => {
     expect(desiredSchedules(undefined)).toEqual([]);
     const ticket = opened();
-    const waiting = applyTicketCommand(
+    const waiting = decideTicket(
       ticket,
-      { type: 'setStatus', status: 'waiting_on_customer' },
+      [{ type: 'setStatus', status: 'waiting_on_customer' }],
       at('2026-12-01T08:10:00Z'),
       b2bee,
     ).ticket;
     expect(desiredSchedules(waiting)).toEqual([]);
-    const answered = applyTicketCommand(
+    const answered = decideTicket(
       ticket,
-      { type: 'reply', author: 'agent', visibility: 'public', automatic: false },
+      [{ type: 'reply', author: 'agent', visibility: 'public', automatic: false }],
       at('2026-12-01T08:10:00Z'),
       b2bee,
     ).ticket;
     expect(desiredSchedules(answered)).toEqual([]);
-    const breached = applyTicketCommand(
+    const breached = decideTicket(
       ticket,
-      { type: 'timerFired', metric: 'firstResponse', event: 'breach', dueAt: '2026-12-01T09:00:00.000Z' },
+      [{ type: 'timerFired', metric: 'firstResponse', event: 'breach', dueAt: '2026-12-01T09:00:00.000Z' }],
       at('2026-12-01T09:00:30Z'),
       b2bee,
     ).ticket;
@@ -116,9 +116,9 @@ describe('diffSchedules and reconcilePlan', () => {
 
   test('nothing changed: no calls', () => {
     expect(diffSchedules(wants, wants)).toEqual({ creates: [], updates: [], removes: [] });
-    const assigned = applyTicketCommand(
+    const assigned = decideTicket(
       ticket,
-      { type: 'assign', assignee: 'ana' },
+      [{ type: 'assign', assignee: 'ana' }],
       at('2026-12-01T08:05:00Z'),
       b2bee,
     );
@@ -140,9 +140,9 @@ describe('diffSchedules and reconcilePlan', () => {
   });
 
   test('a severity change moves the deadlines: one update per moved deadline', () => {
-    const triaged = applyTicketCommand(
+    const triaged = decideTicket(
       ticket,
-      { type: 'triage', severity: 'significant' },
+      [{ type: 'triage', severity: 'significant' }],
       at('2026-12-01T08:30:00Z'),
       b2bee,
     ).ticket;
@@ -158,9 +158,9 @@ describe('diffSchedules and reconcilePlan', () => {
   });
 
   test('a schedule whose time has passed fired and deletes itself: no remove call', () => {
-    const warned = applyTicketCommand(
+    const warned = decideTicket(
       ticket,
-      { type: 'timerFired', metric: 'firstResponse', event: 'warning', dueAt: '2026-12-01T08:48:00.000Z' },
+      [{ type: 'timerFired', metric: 'firstResponse', event: 'warning', dueAt: '2026-12-01T08:48:00.000Z' }],
       at('2026-12-01T08:48:20Z'),
       b2bee,
     ).ticket;

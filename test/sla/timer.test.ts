@@ -1,7 +1,7 @@
 // The sla-timer handler on DynamoDB Local: it records a due warning or breach once, and its alerts to
 // the agents (and to the customer where the plan promises it) are outbox items written with it; it
 // sends no mail itself. Stale, duplicate, early and malformed firings change nothing and alert nothing.
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
 import { desiredSchedules, type TicketImage } from '../../functions/sla/schedules.ts';
 import { timerHandler } from '../../functions/sla/timer.ts';
@@ -13,10 +13,8 @@ let table: SlaTestTable;
 
 beforeAll(async () => {
   table = await slaTestTable('timer');
-  vi.stubEnv('SLA_ALERTS_TO', 'oncall@vendor.test');
 });
 afterAll(() => {
-  vi.unstubAllEnvs();
   table?.store.doc.destroy();
 });
 

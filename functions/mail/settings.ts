@@ -1,6 +1,6 @@
 // Who the desk is in mail: the support address customers write to, the domain our Message-IDs carry
-// (how our own mail is recognised when it comes back) and the display name. From the environment,
-// the same variables in Lambda and in the local runtime.
+// (how our own mail is recognised when it comes back) and the display name; and who is alerted of
+// SLA warnings and breaches. Read once per container with the other settings (functions/settings.ts).
 
 export interface MailSettings {
   /** The support address (lowercased): From of everything we send, the one address we accept. */
@@ -28,11 +28,7 @@ export function mailSettings(supportAddress: string, overrides: Partial<MailSett
   };
 }
 
-/** `SUPPORT_ADDRESS`, `MAIL_DOMAIN`, `SUPPORT_NAME` and `REGISTRATION_HINT` from the environment. */
-export function mailSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): MailSettings {
-  return mailSettings(env.SUPPORT_ADDRESS || DEFAULT_SUPPORT_ADDRESS, {
-    ...(env.MAIL_DOMAIN ? { mailDomain: env.MAIL_DOMAIN.toLowerCase() } : {}),
-    ...(env.SUPPORT_NAME ? { displayName: env.SUPPORT_NAME } : {}),
-    ...(env.REGISTRATION_HINT ? { registrationHint: env.REGISTRATION_HINT } : {}),
-  });
+export interface AlertSettings {
+  /** Agents' (or escalation) addresses; empty: agents are not mailed. */
+  agents: string[];
 }

@@ -1,23 +1,16 @@
 // The mail an SLA warning or breach sends: always to the agents' alert addresses (a deployment
 // setting), and to the customer contact on a breach only where the plan promises it
-// (`sla.notify.customerOnBreach`). Pure: `slaAlertOps` (functions/app/ticket-mail.ts) writes the
-// result to the outbox in the transaction that records the event, whichever write recorded it.
+// (`sla.notify.customerOnBreach`). Pure: the ticket use cases write the result to the outbox in the
+// transaction that records the event, whichever write recorded it.
 import type { SlaPolicy } from '../domain/sla-policy.ts';
+import type { AlertSettings, MailSettings } from './settings.ts';
 import {
   type ComposedMail,
   type SlaAlertEvent,
   slaAgentAlert,
   slaBreachNotice,
   type Thread,
-} from '../email/outbound.ts';
-import type { MailSettings } from '../email/settings.ts';
-
-export type { SlaAlertEvent } from '../email/outbound.ts';
-
-export interface AlertSettings {
-  /** Agents' (or escalation) addresses; empty: agents are not mailed. */
-  agents: string[];
-}
+} from './templates.ts';
 
 /** What the alert needs of the ticket. */
 export interface AlertTicket {
@@ -70,14 +63,4 @@ export function slaAlerts(
     mail.push({ id, composed: slaBreachNotice(target, event.metric, id, settings, thread) });
   }
   return mail;
-}
-
-/** `SLA_ALERTS_TO` (comma-separated) from the environment. */
-export function alertSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AlertSettings {
-  return {
-    agents: (env.SLA_ALERTS_TO ?? '')
-      .split(',')
-      .map((address) => address.trim())
-      .filter((address) => address !== ''),
-  };
 }

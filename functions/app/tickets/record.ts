@@ -1,0 +1,83 @@
+// The ticket as the use cases keep it (the domain's ticket plus what the store and mail need), and
+// the plan plumbing every ticket use case shares: the domain's view of a plan, pool counters to save.
+import { type Catalog, planById } from '../../domain/catalog.ts';
+import type { PoolUsage } from '../../domain/entitlements.ts';
+import type { Plan } from '../../domain/plan.ts';
+import { nextDueAt, type Ticket, type TicketContext } from '../../domain/ticket.ts';
+import { type AccountState, type PoolRecord, savePoolOp } from '../../store/accounts.ts';
+import type { StoredTicket } from '../../store/tickets.ts';
+import type { WriteOp } from '../../store/transact.ts';
+import type { AppContext } from '../context.ts';
+
+/** A ticket as stored: the domain's ticket plus what the store and the other use cases need. */
+export interface TicketRecord extends Ticket {
+  number: number;
+  catalogId: string;
+  planId: string;
+  /** Earliest pending SLA deadline while open (the due-time index). */
+  nextDueAt?: string;
+  /** Where this ticket's ledger entries are (`<month>#<id>`), for reclassification. */
+  ledgerRefs: string[];
+  /** Work logged per conversation, each entry rounded to the increment (the per-conversation
+   * minimum, 002, is counted against it). */
+  workByConversation?: Record<string, number>;
+  channel: 'api' | 'email';
+  /** The registered contact who opened it, if any. */
+  contactEmail?: string;
+  /** The earlier ticket a late reply continued (reply after the reopen window or on a closed ticket). */
+  relatedTicketId?: string;
+  /** What metering decided at acceptance, in words (shown to agents and customers). */
+  entitlement: { decision: string; reason: string };
+}
+
+export function asRecord(stored: StoredTicket): TicketRecord {
+  return stored as unknown as TicketRecord;
+}
+
+export function asStored(ticket: TicketRecord): StoredTicket {
+  return ticket as unknown as StoredTicket;
+}
+
+/** `ticket` with its due-time index attribute matching its clocks. */
+export function withNextDue(ticket: TicketRecord): TicketRecord {
+  const { nextDueAt: _previous, ...rest } = ticket;
+  const due = nextDueAt(ticket);
+  return due ? { ...rest, nextDueAt: due } : rest;
+}
+
+/** The domain's view of a plan: its severity ids, default and SLA. */
+export function ticketContextOf(catalog: Catalog, plan: Plan): TicketContext {
+  return {
+    plan: {
+      severities: plan.severities.map((s) => s.id),
+      defaultSeverity: plan.defaultSeverity,
+      sla: plan.sla,
+    },
+    calendars: catalog.calendars,
+  };
+}
+
+export function planOf(catalog: Catalog, planId: string): Plan {
+  const plan = planById(catalog, planId);
+  if (!plan) throw new Error(`catalog ${catalog.id} has no plan ${planId}`);
+  return plan;
+}
+
+/** The account's pool counters as the domain reads them. */
+export function poolUsages(state: AccountState): PoolUsage[] {
+  return state.pools.map(({ version: _version, ...usage }) => usage);
+}
+
+/** Writes of the counters metering changed, each conditional on the version it was read at. */
+export function poolOps(
+  ctx: AppContext,
+  accountId: string,
+  stored: readonly PoolRecord[],
+  updates: readonly PoolUsage[],
+): WriteOp[] {
+  return updates.map((usage) => {
+    const current = stored.find((p) => p.poolId === usage.poolId);
+    const { version: _v, ...plain } = usage as PoolRecord;
+    return savePoolOp(ctx.store, accountId, plain, current?.version ?? 0);
+  });
+}
