@@ -13,7 +13,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/shared/export-time-zone.ts';
+import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/settings.ts';
 import { INDEX_FOR } from '../functions/store/keys.ts';
 import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
-import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/shared/export-time-zone.ts';
+import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/settings.ts';
 
 /** What a dev or CI synth uses when no support address is given (`.example` never resolves). */
 export const DEV_SUPPORT_ADDRESS = 'support@support-desk.example';

@@ -106,6 +106,7 @@ async function main(): Promise<void> {
   // Every ticket change that records an SLA warning or breach writes the agents' alert.
   process.env.SLA_ALERTS_TO = config.slaAlertsTo.join(',');
   process.env.MAIL_DIR = join(config.dataDir, 'mail');
+  process.env.DATA_DIR = config.dataDir;
 
   // The SLA runtime restores the clock's saved offset and makes every handler use that clock.
   let slaRuntime: SlaRuntime | undefined;

@@ -2,13 +2,10 @@
 // EXPORT_TIME_ZONE), through the same use case the monthly schedule runs in AWS. Exports are written
 // under <DATA_DIR>/exports/. Call after every clock move and once at start-up.
 import type { AppContext } from '../functions/app/context.ts';
-import { useExportBlobs } from '../functions/exports/export-blobs.ts';
 import { closeDueMonths as closeDue } from '../functions/exports/monthly-export.ts';
 import type { BlobStore } from '../functions/ports/blobs.ts';
-import { exportTimeZone } from '../functions/shared/export-time-zone.ts';
 
 /** Closes every month due at `now` that is not closed yet; the API then serves from `blobs`. */
 export async function closeDueMonths(app: AppContext, now: Date, blobs: BlobStore) {
-  useExportBlobs(blobs);
-  return closeDue({ store: app.store, blobs, exportTimeZone: exportTimeZone() }, now);
+  return closeDue({ store: app.store, blobs, exportTimeZone: app.settings.exportTimeZone }, now);
 }

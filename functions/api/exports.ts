@@ -4,9 +4,8 @@
 
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { isMonth } from '../domain/month-close.ts';
-import { exportBlobs } from '../exports/export-blobs.ts';
+import { exportBlobsOf } from '../exports/export-blobs.ts';
 import { CSV_CONTENT_TYPE, exportAvailability, JSON_CONTENT_TYPE } from '../exports/monthly-export.ts';
-import { exportTimeZone } from '../shared/export-time-zone.ts';
 import { exportRoutes as routes } from './export-contract.ts';
 import type { HttpEvent, HttpResult } from './http.ts';
 import { routeGroup } from './routing.ts';
@@ -32,7 +31,7 @@ export const { handler, routeKeys } = routeGroup('exports', [
       if (!isMonth(month)) throw ValidationError.field('month', 'must be a month as YYYY-MM, e.g. 2026-11');
       const now = app.clock.now();
       const availability = await exportAvailability(
-        { store: app.store, exportTimeZone: exportTimeZone() },
+        { store: app.store, exportTimeZone: app.settings.exportTimeZone },
         month,
         now,
       );
@@ -57,7 +56,7 @@ export const { handler, routeKeys } = routeGroup('exports', [
       }
       const csv = wantsCsv(event);
       const object = csv ? availability.record.csv : availability.record.json;
-      const blobs = exportBlobs();
+      const blobs = exportBlobsOf(app.settings);
       const filename = object.key;
       if (object.bytes > PRESIGN_THRESHOLD_BYTES) {
         const url = await blobs.presignGet(object.key, {

@@ -1,16 +1,15 @@
-// The month-close handler: EventBridge Scheduler invokes it at 01:00 on the 1st (EXPORT_TIME_ZONE)
+// The month-close handler: EventBridge Scheduler invokes it at 01:00 on the 1st (the export zone)
 // and it closes every month that is due, normally just the previous one. Idempotent: a second
 // firing, a retry or a concurrent run finds the month closed (or held) and writes nothing.
 import { runtimeContext } from '../app/runtime.ts';
-import { exportTimeZone } from '../shared/export-time-zone.ts';
 import { log } from '../shared/log.ts';
-import { exportBlobs } from './export-blobs.ts';
+import { exportBlobsOf } from './export-blobs.ts';
 import { closeDueMonths } from './monthly-export.ts';
 
 export async function handler(): Promise<{ closed: { month: string; outcome: string }[] }> {
   const app = runtimeContext();
   const results = await closeDueMonths(
-    { store: app.store, blobs: exportBlobs(), exportTimeZone: exportTimeZone() },
+    { store: app.store, blobs: exportBlobsOf(app.settings), exportTimeZone: app.settings.exportTimeZone },
     app.clock.now(),
   );
   log('info', 'month close run', { results });

@@ -1,22 +1,20 @@
-// Where exports are kept: the exports bucket in AWS (EXPORTS_BUCKET), files under
-// <DATA_DIR>/exports/ on one machine. The local runtime and tests may swap in their own store.
+// Where exports are kept: the exports bucket in AWS (settings.exportsBucket), files under
+// <dataDir>/exports/ on one machine. One store per settings object, so one per container.
 import { join } from 'node:path';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
 import { s3BlobsFromEnvironment } from '../adapters/blobs-s3-presign.ts';
 import type { BlobStore } from '../ports/blobs.ts';
+import type { DeskSettings } from '../settings.ts';
 
-let chosen: BlobStore | undefined;
+const stores = new WeakMap<DeskSettings, BlobStore>();
 
-export function exportBlobs(): BlobStore {
-  if (chosen) return chosen;
-  const bucket = process.env.EXPORTS_BUCKET;
-  chosen = bucket
-    ? s3BlobsFromEnvironment(bucket)
-    : new LocalBlobs(join(process.env.DATA_DIR || '.data', 'exports'));
-  return chosen;
-}
-
-/** Local runtime and tests: every export handler in this process uses `blobs`. */
-export function useExportBlobs(blobs: BlobStore): void {
-  chosen = blobs;
+export function exportBlobsOf(settings: DeskSettings): BlobStore {
+  let blobs = stores.get(settings);
+  if (!blobs) {
+    blobs = settings.exportsBucket
+      ? s3BlobsFromEnvironment(settings.exportsBucket)
+      : new LocalBlobs(join(settings.dataDir, 'exports'));
+    stores.set(settings, blobs);
+  }
+  return blobs;
 }

@@ -6,19 +6,13 @@
 // stay valid. The month index (GSI3) holds it under the month it is booked into.
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../domain/ledger.ts';
-import { bookInOpenMonth, datedMonthOf } from '../domain/month-close.ts';
-import { exportTimeZone } from '../shared/export-time-zone.ts';
+import { datedMonthOf } from '../domain/month-close.ts';
 import type { StoreContext } from './context.ts';
 import { INDEX_FOR, keys, ledgerIndexKeys } from './keys.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
-/**
- * The write of `entry`, booked as of `recordedAt`. Use cases date their entries at the clock's now
- * (or later: a deferred credit), so the entry's own date is the default; work time dated in the
- * past (`workedAt`) passes the clock's now.
- */
-export function ledgerOp(ctx: StoreContext, entry: LedgerEntry, recordedAt = new Date(entry.at)): WriteOp {
-  const booked = bookInOpenMonth(entry, recordedAt, exportTimeZone());
+/** The write of an entry already booked into its month (`bookInOpenMonth`, done by the use case). */
+export function ledgerOp(ctx: StoreContext, booked: LedgerEntry): WriteOp {
   return putNew(ctx, `ledger:${booked.id}`, {
     ...booked,
     ...keys.ledgerEntry(booked.accountId, datedMonthOf(booked), booked.id),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { LocalBlobs } from '../../functions/adapters/blobs-local.ts';
 import type { LedgerEntry } from '../../functions/domain/ledger.ts';
+import { bookInOpenMonth } from '../../functions/domain/month-close.ts';
 import { closeDueMonths, closeMonth, type ExportDeps } from '../../functions/exports/monthly-export.ts';
 import { createStoreContext, type StoreContext } from '../../functions/store/context.ts';
 import { ledgerOp, ledgerPagesOfMonth } from '../../functions/store/ledger.ts';
@@ -127,11 +128,18 @@ describe('closing a month', () => {
 describe('the month index, page by page', () => {
   test('entries come grouped by account in pages of the asked size, and late ones under the open month', async () => {
     const ops = ['acct-b', 'acct-a', 'acct-c'].flatMap((a) =>
-      [0, 1].map((n) => ledgerOp(store, entry(a, n, '2031-10'), new Date('2031-10-20T00:00:00Z'))),
+      [0, 1].map((n) =>
+        ledgerOp(store, bookInOpenMonth(entry(a, n, '2031-10'), new Date('2031-10-20T00:00:00Z'), 'UTC')),
+      ),
     );
     await commit(store, ops);
     // Recorded after October ended: booked into November.
-    await commit(store, [ledgerOp(store, entry('acct-a', 9, '2031-10'), new Date('2031-11-02T00:00:00Z'))]);
+    await commit(store, [
+      ledgerOp(
+        store,
+        bookInOpenMonth(entry('acct-a', 9, '2031-10'), new Date('2031-11-02T00:00:00Z'), 'UTC'),
+      ),
+    ]);
     const pages: LedgerEntry[][] = [];
     for await (const page of ledgerPagesOfMonth(store, '2031-10', 4)) pages.push(page);
     expect(pages.map((p) => p.length)).toEqual([4, 2]);

@@ -41,7 +41,10 @@ export async function startExportsApi(startAt: string): Promise<ExportsHarness> 
   const clock = new MovableClock();
   clock.set(new Date(startAt));
   useClock(clock);
-  const exportsDir = mkdtempSync(join(tmpdir(), 'desk-exports-'));
+  // The API reads exports where the settings say: <DATA_DIR>/exports, as under `npm start`.
+  const dataDir = mkdtempSync(join(tmpdir(), 'desk-exports-'));
+  process.env.DATA_DIR = dataDir;
+  const exportsDir = join(dataDir, 'exports');
   const blobs = new LocalBlobs(exportsDir);
   const app = runtimeContext();
   // Start-up, as the local runtime does it: sets the cursor and uses these blobs.

@@ -17,14 +17,22 @@ import {
 } from '../../domain/ticket.ts';
 import { agentReplyMessageId } from '../../mail/ticket-mail.ts';
 import { getAccountState } from '../../store/accounts.ts';
-import { ledgerEntriesByRef, ledgerOp, ledgerRef } from '../../store/ledger.ts';
+import { ledgerEntriesByRef, ledgerRef } from '../../store/ledger.ts';
 import { type MessageRecord, messageOp } from '../../store/messages.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
 import { openTicketFor } from './open.ts';
-import { asStored, poolOps, poolUsages, type TicketRecord, ticketContextOf, withNextDue } from './record.ts';
+import {
+  asStored,
+  ledgerOps,
+  poolOps,
+  poolUsages,
+  type TicketRecord,
+  ticketContextOf,
+  withNextDue,
+} from './record.ts';
 import { loadTicket } from './view.ts';
 
 export interface Changed {
@@ -117,7 +125,7 @@ export function changeTicket(
     const ops: WriteOp[] = [
       saveTicketOp(ctx.store, asStored(next), ticket.version),
       ...(state ? poolOps(ctx, ticket.accountId, state.pools, effects.usage) : []),
-      ...effects.entries.map((entry) => ledgerOp(ctx.store, entry)),
+      ...ledgerOps(ctx, effects.entries),
       ...(message ? [messageOp(ctx.store, message)] : []),
       ...extra,
       ...mailOps(ctx, mail),

@@ -6,13 +6,13 @@ import { meteringFor } from '../../domain/entitlements.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { billTime } from '../../domain/time-billing.ts';
 import { getAccountState } from '../../store/accounts.ts';
-import { ledgerOp, ledgerRef } from '../../store/ledger.ts';
+import { ledgerRef } from '../../store/ledger.ts';
 import { type TimeEntryRecord, timeEntryOp } from '../../store/messages.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { commit, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import type { Changed } from './change.ts';
-import { asStored, poolOps, poolUsages, type TicketRecord } from './record.ts';
+import { asStored, ledgerOps, poolOps, poolUsages, type TicketRecord } from './record.ts';
 import { loadTicket } from './view.ts';
 
 export interface TimeEntryInput {
@@ -96,7 +96,7 @@ export async function logTime(
       saveTicketOp(ctx.store, asStored(next), ticket.version),
       timeEntryOp(ctx.store, entry),
       ...poolOps(ctx, ticket.accountId, state.pools, billed.usage),
-      ...entries.map((e) => ledgerOp(ctx.store, e, now)),
+      ...ledgerOps(ctx, entries, now),
     ]);
     return { ticket: next, events: [], catalog, changed: true, entry };
   });

@@ -14,13 +14,21 @@ import {
   idempotencyOp,
   type StoredResponse,
 } from '../../store/idempotency.ts';
-import { ledgerOp, ledgerRef } from '../../store/ledger.ts';
+import { ledgerRef } from '../../store/ledger.ts';
 import { type MessageRecord, messageOp } from '../../store/messages.ts';
 import { createTicketOps, serializedPerAccount } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
-import { asStored, poolOps, poolUsages, type TicketRecord, ticketContextOf, withNextDue } from './record.ts';
+import {
+  asStored,
+  ledgerOps,
+  poolOps,
+  poolUsages,
+  type TicketRecord,
+  ticketContextOf,
+  withNextDue,
+} from './record.ts';
 
 export interface Idempotency {
   scope: string;
@@ -141,7 +149,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
       const ops: WriteOp[] = [
         ...createTicketOps(ctx.store, asStored(ticket), state.ticketSeq),
         ...poolOps(ctx, state.account.id, state.pools, metered.usage),
-        ...metered.entries.map((entry) => ledgerOp(ctx.store, entry)),
+        ...ledgerOps(ctx, metered.entries),
         messageOp(ctx.store, message),
         ...mailOps(ctx, mail),
         ...(input.extraOps ? await input.extraOps(ticket) : []),

@@ -2,9 +2,12 @@
 // the plan plumbing every ticket use case shares: the domain's view of a plan, pool counters to save.
 import { type Catalog, planById } from '../../domain/catalog.ts';
 import type { PoolUsage } from '../../domain/entitlements.ts';
+import type { LedgerEntry } from '../../domain/ledger.ts';
+import { bookInOpenMonth } from '../../domain/month-close.ts';
 import type { Plan } from '../../domain/plan.ts';
 import { nextDueAt, type Ticket, type TicketContext } from '../../domain/ticket.ts';
 import { type AccountState, type PoolRecord, savePoolOp } from '../../store/accounts.ts';
+import { ledgerOp } from '../../store/ledger.ts';
 import type { StoredTicket } from '../../store/tickets.ts';
 import type { WriteOp } from '../../store/transact.ts';
 import type { AppContext } from '../context.ts';
@@ -80,4 +83,19 @@ export function poolOps(
     const { version: _v, ...plain } = usage as PoolRecord;
     return savePoolOp(ctx.store, accountId, plain, current?.version ?? 0);
   });
+}
+
+/**
+ * Writes of ledger entries, each booked as of `recordedAt` in the export time zone. Use cases date
+ * their entries at the clock's now (or later: a deferred credit), so the entry's own date is the
+ * default; work dated in the past (`workedAt`) passes the clock's now, and lands in the open month
+ * as an adjustment when its own month is closed.
+ */
+export function ledgerOps(ctx: AppContext, entries: readonly LedgerEntry[], recordedAt?: Date): WriteOp[] {
+  return entries.map((entry) =>
+    ledgerOp(
+      ctx.store,
+      bookInOpenMonth(entry, recordedAt ?? new Date(entry.at), ctx.settings.exportTimeZone),
+    ),
+  );
 }
