@@ -8,7 +8,6 @@ import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
-import { storeFromEnvironment } from '../functions/store/context.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import {
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
   const server = createHttpServer(
     [...apiRoutes(), ...withMonthClose(sla.routes, closeMonths)],
     async (header) => {
-      const context = await authenticate(storeFromEnvironment(), header);
+      const context = await authenticate(runtimeContext().store, header);
       return context ? { ...context } : undefined;
     },
     () => ready,

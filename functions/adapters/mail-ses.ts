@@ -2,7 +2,7 @@
 // composer, so both write identical bytes) and sent raw through SES v2, which keeps our threading
 // headers (In-Reply-To, References) but replaces the Message-ID with its own: that is why our mail
 // also carries the ticket's thread token in References.
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { MailSender, OutboundMail } from '../ports/mail.ts';
 import { composeMail } from './mail-local.ts';
 
@@ -33,14 +33,4 @@ export function sesMailSender(client: SESv2Client, options: SesMailOptions = {})
       await client.send(new SendEmailCommand(sendEmailInput(mail, raw, options)));
     },
   };
-}
-
-let fromEnvironment: MailSender | undefined;
-
-/** One client per container; `SES_CONFIGURATION_SET` from the environment. */
-export function sesMailSenderFromEnvironment(): MailSender {
-  fromEnvironment ??= sesMailSender(new SESv2Client({}), {
-    ...(process.env.SES_CONFIGURATION_SET ? { configurationSet: process.env.SES_CONFIGURATION_SET } : {}),
-  });
-  return fromEnvironment;
 }

@@ -110,22 +110,3 @@ export function awsScheduler(client: SchedulerClient, settings: AwsSchedulerSett
     },
   };
 }
-
-/** Settings from the Lambda environment the CDK construct sets (lib/sla-timers.ts). */
-export function awsSchedulerSettingsFromEnv(
-  now: () => Date,
-  env: NodeJS.ProcessEnv = process.env,
-): AwsSchedulerSettings {
-  const read = (name: string) => {
-    const value = env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-  };
-  return {
-    groupName: read('SLA_SCHEDULE_GROUP'),
-    targetArn: read('SLA_TIMER_ARN'),
-    roleArn: read('SLA_SCHEDULER_ROLE_ARN'),
-    deadLetterArn: read('SLA_TIMER_DLQ_ARN'),
-    now,
-  };
-}

@@ -6,10 +6,10 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import type { Principal } from '../app/context.ts';
+import { runtimeContext } from '../app/runtime.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import { findApiKey, ROLES, type Role } from '../store/api-keys.ts';
 import type { StoreContext } from '../store/context.ts';
-import { storeFromEnvironment } from '../store/context.ts';
 import type { HttpEvent } from './http.ts';
 
 /** What travels in the authorizer context (strings only: API Gateway flattens it). */
@@ -40,7 +40,7 @@ export async function authenticate(
 export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext | Record<string, never>>> {
-  const context = await authenticate(storeFromEnvironment(), event.headers?.authorization);
+  const context = await authenticate(runtimeContext().store, event.headers?.authorization);
   return context ? { isAuthorized: true, context } : { isAuthorized: false, context: {} };
 }
 

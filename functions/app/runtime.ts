@@ -1,15 +1,23 @@
-// The AppContext handlers use, built once per container from the environment. The clock is the
-// system clock in AWS; the local runtime swaps in its controllable clock before serving requests,
-// so every handler, timer and month close sees the same (possibly moved) time.
+// The composition root of a Lambda container: the one place that reads the environment, through the
+// settings schema (functions/settings.ts), once per container, and builds the AppContext every
+// handler of the container uses. The local runtime builds its own AppContext from the same settings.
 import { settingsFrom } from '../settings.ts';
-import { storeFromEnvironment } from '../store/context.ts';
+import { createStoreContext } from '../store/context.ts';
 import { type AppContext, appContext, type Clock, systemClock } from './context.ts';
 
 let clock: Clock = systemClock;
 let context: AppContext | undefined;
 
 export function runtimeContext(): AppContext {
-  context ??= appContext(storeFromEnvironment(), { now: () => clock.now() }, settingsFrom(process.env));
+  if (!context) {
+    const settings = settingsFrom(process.env);
+    if (!settings.tableName) throw new Error('TABLE_NAME is not set');
+    const store = createStoreContext(
+      settings.tableName,
+      settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {},
+    );
+    context = appContext(store, { now: () => clock.now() }, settings);
+  }
   return context;
 }
 

@@ -51,18 +51,19 @@ export function sesIntakeHandler(intake: Intake, rawPrefix: string) {
 let intake: Intake | undefined;
 
 /**
- * The intake as configured by the environment: raw mail and attachments in `MAIL_BUCKET` (S3), or
- * under `MAIL_DIR` on one machine (the local runtime sets it). One per container.
+ * The intake as the settings configure it: raw mail and attachments in the mail bucket (S3), or
+ * under the mail directory on one machine (the local runtime sets it). One per container.
  */
 export function intakeFromEnvironment(): Intake {
   if (!intake) {
-    const directory = process.env.MAIL_DIR;
-    const bucket = process.env.MAIL_BUCKET;
+    const { settings } = runtimeContext();
+    const directory = settings.mailDir;
+    const bucket = settings.mailBucket;
     if (!directory && !bucket) throw new Error('MAIL_BUCKET (or MAIL_DIR locally) is not set');
     intake = createIntake({
       context: runtimeContext,
       blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
-      settings: runtimeContext().settings.mail,
+      settings: settings.mail,
     });
   }
   return intake;
@@ -72,6 +73,6 @@ let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
 
 /** Lambda entry: raw mail is under `MAIL_RAW_PREFIX` (default `inbound/`) in the mail bucket. */
 export async function handler(event: SESEvent): Promise<IntakeResult[]> {
-  fromEnvironment ??= sesIntakeHandler(intakeFromEnvironment(), process.env.MAIL_RAW_PREFIX ?? 'inbound/');
+  fromEnvironment ??= sesIntakeHandler(intakeFromEnvironment(), runtimeContext().settings.mailRawPrefix);
   return fromEnvironment(event);
 }

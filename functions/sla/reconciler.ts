@@ -13,7 +13,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { awsScheduler, awsSchedulerSettingsFromEnv } from '../adapters/scheduler-aws.ts';
+import { awsScheduler } from '../adapters/scheduler-aws.ts';
 import type { Clock } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import type { SchedulerPort } from '../ports/scheduler.ts';
@@ -136,15 +136,19 @@ export function reconcilerHandler(deps: ReconcilerDeps) {
   };
 }
 
-// Lambda entry: clients created once per container, from the environment lib/sla-timers.ts sets.
+// Lambda entry: clients created once per container, from the settings lib/sla-timers.ts sets.
 let fromEnvironment: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   if (!fromEnvironment) {
     const ctx = runtimeContext();
-    const now = () => ctx.clock.now();
+    const target = ctx.settings.scheduler;
+    if (!target)
+      throw new Error(
+        'SLA_SCHEDULE_GROUP, SLA_TIMER_ARN, SLA_SCHEDULER_ROLE_ARN and SLA_TIMER_DLQ_ARN must be set',
+      );
     fromEnvironment = reconcilerHandler({
-      scheduler: awsScheduler(new SchedulerClient({}), awsSchedulerSettingsFromEnv(now)),
+      scheduler: awsScheduler(new SchedulerClient({}), { ...target, now: () => ctx.clock.now() }),
       currentTickets: (ids) => currentTickets(ctx.store, ids),
       clock: ctx.clock,
     });

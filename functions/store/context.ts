@@ -19,15 +19,3 @@ export function createStoreContext(tableName: string, config: DynamoDBClientConf
   });
   return { doc, tableName, referenceHints: new Map(), creationQueues: new Map() };
 }
-
-/** Context from the Lambda environment (`TABLE_NAME`), created once per container. */
-let fromEnvironment: StoreContext | undefined;
-export function storeFromEnvironment(): StoreContext {
-  if (!fromEnvironment) {
-    const tableName = process.env.TABLE_NAME;
-    if (!tableName) throw new Error('TABLE_NAME is not set');
-    const endpoint = process.env.DYNAMODB_ENDPOINT;
-    fromEnvironment = createStoreContext(tableName, endpoint ? { endpoint } : {});
-  }
-  return fromEnvironment;
-}
