@@ -4,7 +4,6 @@
 // (to the agents, and the breach notice to the contact where the plan promises it). Tickets without
 // a contact address (opened through the API with a key) get no customer mail: the API response is
 // their acknowledgement. The outbox sender delivers them.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Catalog, planById } from '../domain/catalog.ts';
 import type { TicketEvent } from '../domain/ticket.ts';
 import {
@@ -17,8 +16,7 @@ import {
 } from '../email/outbound.ts';
 import { mailSettingsFromEnv } from '../email/settings.ts';
 import { alertSettingsFromEnv, isSlaAlertEvent, slaAlerts, tellsCustomer } from '../sla/notifications.ts';
-import { keys } from '../store/keys.ts';
-import type { MessageRecord } from '../store/messages.ts';
+import { type MessageRecord, recentMessageIds } from '../store/messages.ts';
 import { outboxOp } from '../store/outbox.ts';
 import type { WriteOp } from '../store/transact.ts';
 import type { AppContext } from './context.ts';
@@ -53,22 +51,8 @@ export function outboxOpFor(ctx: AppContext, composed: ComposedMail, id: string)
 }
 
 /** Message-IDs of the ticket's recent messages, oldest first: the thread a new mail continues. */
-async function threadOf(ctx: AppContext, ticketId: string): Promise<string[]> {
-  const { PK, SKPrefix } = keys.messagePrefix(ticketId);
-  const result = await ctx.store.doc.send(
-    new QueryCommand({
-      TableName: ctx.store.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-      ProjectionExpression: 'messageId',
-      ScanIndexForward: false,
-      Limit: THREAD_DEPTH,
-    }),
-  );
-  return (result.Items ?? [])
-    .map((item) => item.messageId as string | undefined)
-    .filter((id): id is string => typeof id === 'string')
-    .reverse();
+function threadOf(ctx: AppContext, ticketId: string): Promise<string[]> {
+  return recentMessageIds(ctx.store, ticketId, THREAD_DEPTH);
 }
 
 function threadFrom(ids: string[]): Thread {

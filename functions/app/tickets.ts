@@ -42,42 +42,15 @@ import { type MessageRecord, messageOp, type TimeEntryRecord, timeEntryOp } from
 import {
   createTicketOps,
   getTicket,
-  type StoredTicket,
   saveTicketOp,
   serializedPerAccount,
+  type TicketRecord,
 } from '../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
 import { acknowledgementOps, agentReplyOps, resolutionOps, slaAlertOps } from './ticket-mail.ts';
 
-/** A ticket as stored: the domain's ticket plus what the store and the other use cases need. */
-export interface TicketRecord extends Ticket {
-  number: number;
-  catalogId: string;
-  planId: string;
-  /** Earliest pending SLA deadline while open (the due-time index). */
-  nextDueAt?: string;
-  /** Where this ticket's ledger entries are (`<month>#<id>`), for reclassification. */
-  ledgerRefs: string[];
-  /** Work logged per conversation, each entry rounded to the increment (the per-conversation
-   * minimum, 002, is counted against it). */
-  workByConversation?: Record<string, number>;
-  channel: 'api' | 'email';
-  /** The registered contact who opened it, if any. */
-  contactEmail?: string;
-  /** The earlier ticket a late reply continued (reply after the reopen window or on a closed ticket). */
-  relatedTicketId?: string;
-  /** What metering decided at acceptance, in words (shown to agents and customers). */
-  entitlement: { decision: string; reason: string };
-}
-
-export function asRecord(stored: StoredTicket): TicketRecord {
-  return stored as unknown as TicketRecord;
-}
-
-function asStored(ticket: TicketRecord): StoredTicket {
-  return ticket as unknown as StoredTicket;
-}
+export type { TicketRecord } from '../store/tickets.ts';
 
 /** The domain's view of a plan: its severity ids, default and SLA. */
 export function ticketContextOf(catalog: Catalog, plan: Plan): TicketContext {
@@ -253,7 +226,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         ...(input.messageId ? { messageId: input.messageId } : {}),
       };
       const ops: WriteOp[] = [
-        ...createTicketOps(ctx.store, asStored(ticket), state.ticketSeq),
+        ...createTicketOps(ctx.store, ticket, state.ticketSeq),
         ...poolOps(ctx, state.account.id, state.pools, metered.usage),
         ...metered.entries.map((entry) => ledgerOp(ctx.store, entry)),
         messageOp(ctx.store, message),
@@ -304,9 +277,8 @@ export async function loadTicket(
   principal: Principal | undefined,
   ticketId: string,
 ): Promise<Loaded> {
-  const stored = await getTicket(ctx.store, ticketId);
-  if (!stored) throw new NotFoundError(`ticket ${ticketId}`);
-  const ticket = asRecord(stored);
+  const ticket = await getTicket(ctx.store, ticketId);
+  if (!ticket) throw new NotFoundError(`ticket ${ticketId}`);
   if (principal) assertCanSee(principal, ticket.accountId, `ticket ${ticketId}`);
   const { catalog } = await requireCatalog(ctx.store, ticket.catalogId);
   return { ticket, catalog, plan: planOf(catalog, ticket.planId) };
@@ -418,7 +390,7 @@ export async function changeTicket(
     if (due) next.nextDueAt = due;
     else delete next.nextDueAt;
     const ops: WriteOp[] = [
-      saveTicketOp(ctx.store, asStored(next), ticket.version),
+      saveTicketOp(ctx.store, next, ticket.version),
       ...(meteringState ? poolOps(ctx, ticket.accountId, meteringState.state.pools, usage) : []),
       ...entries.map((entry) => ledgerOp(ctx.store, entry)),
       ...extra,
