@@ -39,7 +39,7 @@ const messageSchema: z.ZodMiniType<MessageRecord> = z.looseObject({
   messageId: z.optional(z.string()),
 });
 
-export const messageCodec = codec<MessageRecord>({
+const messageCodec = codec<MessageRecord>({
   type: 'message',
   schema: messageSchema,
   key: (message) => keys.message(message.ticketId, message.createdAt, message.id),
@@ -78,7 +78,7 @@ const timeEntrySchema: z.ZodMiniType<TimeEntryRecord> = z.looseObject({
   ledgerRefs: z.array(z.string()),
 });
 
-export const timeEntryCodec = codec<TimeEntryRecord>({
+const timeEntryCodec = codec<TimeEntryRecord>({
   type: 'timeEntry',
   schema: timeEntrySchema,
   key: (entry) => keys.timeEntry(entry.ticketId, entry.at, entry.id),
