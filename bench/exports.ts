@@ -16,7 +16,7 @@ import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import type { LedgerEntry } from '../functions/domain/ledger.ts';
 import { buildExport, closeMonth } from '../functions/exports/monthly-export.ts';
 import { createStoreContext } from '../functions/store/context.ts';
-import { keys, ledgerIndexKeys } from '../functions/store/keys.ts';
+import { ledgerCodec } from '../functions/store/ledger.ts';
 import {
   ensureTable,
   LOCAL_CREDENTIALS,
@@ -126,12 +126,7 @@ function entryOf(account: number, n: number): LedgerEntry {
 
 /** The item as stored (keys and index attributes), as DynamoDB would size it. */
 function itemOf(entry: LedgerEntry): Record<string, unknown> {
-  return {
-    ...entry,
-    ...keys.ledgerEntry(entry.accountId, entry.month, entry.id),
-    ...ledgerIndexKeys(entry),
-    type: 'ledger',
-  };
+  return ledgerCodec.toItem(entry);
 }
 
 /** Pages of up to 1 MB of items, accounts in order, generated as they are read (never held whole). */

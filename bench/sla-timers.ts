@@ -9,7 +9,7 @@
 // (every ticket breached once, one breach alert each in the outbox, no timer left). Run alone with `node bench/sla-timers.ts`,
 // or through bench/run.ts via run().
 import { readFileSync } from 'node:fs';
-import { BatchWriteCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { localScheduler } from '../functions/adapters/scheduler-local.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
@@ -17,11 +17,10 @@ import { ticketContextOf } from '../functions/app/tickets/record.ts';
 import type { TicketRecord } from '../functions/app/tickets.ts';
 import { type Catalog, parseCatalog, planById } from '../functions/domain/catalog.ts';
 import { openTicket } from '../functions/domain/ticket.ts';
-import { desiredSchedules, type TicketImage } from '../functions/sla/schedules.ts';
+import { desiredSchedules } from '../functions/sla/schedules.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
-import { INDEX_FOR } from '../functions/store/keys.ts';
-import { type StoredTicket, ticketItem } from '../functions/store/tickets.ts';
+import { listTicketsByStatus, ticketCodec } from '../functions/store/tickets.ts';
 import {
   ensureTable,
   LOCAL_CREDENTIALS,
@@ -80,7 +79,7 @@ async function seedTickets(store: StoreContext, desk: Catalog, count: number): P
     Array.from({ length: 8 }, async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        let items: Record<string, unknown>[] = batch.map((t) => ticketItem(t as unknown as StoredTicket));
+        let items: Record<string, unknown>[] = batch.map((t) => ticketCodec.toItem(t));
         while (items.length > 0) {
           const result = await store.doc.send(
             new BatchWriteCommand({
@@ -124,20 +123,12 @@ async function breachAlerts(store: StoreContext): Promise<Map<string, number>> {
 /** Every ticket still in status `new` (all of them): GSI4, page by page. */
 async function allTickets(store: StoreContext): Promise<TicketRecord[]> {
   const found: TicketRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
+  let cursor: string | undefined;
   do {
-    const page = await store.doc.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        IndexName: INDEX_FOR.ticketsByStatus,
-        KeyConditionExpression: 'GSI4PK = :pk',
-        ExpressionAttributeValues: { ':pk': 'STATUS#new' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    found.push(...((page.Items ?? []) as TicketRecord[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    const page = await listTicketsByStatus(store, 'new', { limit: 100, ...(cursor ? { cursor } : {}) });
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
   return found;
 }
 
@@ -177,10 +168,7 @@ export async function run(): Promise<Record<string, number>> {
     const seedStarted = performance.now();
     const tickets = await seedTickets(store, desk, count);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const expectedTimers = tickets.reduce(
-      (sum, t) => sum + desiredSchedules(t as unknown as TicketImage).length,
-      0,
-    );
+    const expectedTimers = tickets.reduce((sum, t) => sum + desiredSchedules(t).length, 0);
 
     // Real time stands still at the end of the opening hour; only the advance moves the clock.
     const clock = new MovableClock(() => START.getTime() + 3_600_000);

@@ -8,7 +8,6 @@
 // On start the stream is read from its oldest record: replaying is harmless (the reconciler
 // converges on each ticket as it is now), and a ticket changed while the runtime was down still
 // gets its timers. The clock's offset lives in the table, so a restart keeps the moved time.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Temporal } from 'temporal-polyfill';
 import * as z from 'zod/mini';
 import {
@@ -24,11 +23,11 @@ import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
 import type { DeskSettings } from '../functions/settings.ts';
 import { log } from '../functions/shared/log.ts';
-import { currentTickets } from '../functions/sla/current-tickets.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
 import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
-import { keys } from '../functions/store/keys.ts';
+import { getLocalClockOffset, saveLocalClock } from '../functions/store/local-runtime.ts';
+import { getTicketsById } from '../functions/store/tickets.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.ts';
 import { type Route, starting } from './http-server.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
@@ -108,25 +107,12 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 }
 
 async function restoreClock(store: StoreContext, clock: MovableClock): Promise<void> {
-  const saved = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: keys.localClock(), ConsistentRead: true }),
-  );
-  const offset = saved.Item?.offsetMs;
-  if (typeof offset === 'number' && offset > clock.offset) clock.restore(offset);
+  const offset = await getLocalClockOffset(store);
+  if (offset !== undefined && offset > clock.offset) clock.restore(offset);
 }
 
-async function saveClock(store: StoreContext, clock: MovableClock): Promise<void> {
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.tableName,
-      Item: {
-        ...keys.localClock(),
-        type: 'localClock',
-        offsetMs: clock.offset,
-        movedTo: clock.now().toISOString(),
-      },
-    }),
-  );
+function saveClock(store: StoreContext, clock: MovableClock): Promise<void> {
+  return saveLocalClock(store, clock.offset, clock.now());
 }
 
 export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRuntime> {
@@ -143,7 +129,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
 
   const reconcile = reconcilerHandler({
     scheduler,
-    currentTickets: (ids) => currentTickets(store, ids),
+    currentTickets: (ids) => getTicketsById(store, ids),
     clock,
   });
   const fire = timerHandler({ context: () => ctx });

@@ -42,6 +42,7 @@ interface ShardState {
 const DESCRIBE_EVERY_MS = 2_000;
 
 type Attribute = Record<string, unknown>;
+type StreamImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
 /**
  * DynamoDB Local writes an empty map nested in a map as `{}` instead of `{"M":{}}` in stream
@@ -60,22 +61,37 @@ export function repairImage(
   return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)]));
 }
 
+/** An image as Lambda delivers it: the same attribute-value JSON the streams API returns, repaired. */
+function lambdaImage(image: object | undefined): StreamImage | undefined {
+  return image ? (repairImage(image as Record<string, Attribute>) as StreamImage) : undefined;
+}
+
+/** A streams API record as Lambda's event source mapping hands it over, field by field. */
 function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const created = record.dynamodb?.ApproximateCreationDateTime;
-  const images = record.dynamodb as {
-    NewImage?: Record<string, Attribute>;
-    OldImage?: Record<string, Attribute>;
-  };
+  const change = record.dynamodb;
+  const created = change?.ApproximateCreationDateTime;
+  const keys = lambdaImage(change?.Keys);
+  const newImage = lambdaImage(change?.NewImage);
+  const oldImage = lambdaImage(change?.OldImage);
   return {
-    ...(record as unknown as DynamoDBRecord),
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: record.eventSource,
+    awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
+    // Set on deletions by TTL.
+    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
     dynamodb: {
-      ...(record.dynamodb as unknown as DynamoDBRecord['dynamodb']),
-      ...(images.NewImage ? { NewImage: repairImage(images.NewImage) } : {}),
-      ...(images.OldImage ? { OldImage: repairImage(images.OldImage) } : {}),
+      ...(keys ? { Keys: keys } : {}),
+      ...(newImage ? { NewImage: newImage } : {}),
+      ...(oldImage ? { OldImage: oldImage } : {}),
+      SequenceNumber: change?.SequenceNumber,
+      SizeBytes: change?.SizeBytes,
+      StreamViewType: change?.StreamViewType,
       // Lambda delivers epoch seconds; the SDK parses them into a Date.
       ...(created ? { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : {}),
-    } as DynamoDBRecord['dynamodb'],
+    },
   };
 }
 

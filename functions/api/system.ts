@@ -1,5 +1,6 @@
 // Unauthenticated system routes (one Lambda function): health and the OpenAPI document.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
+import { pingTable } from '../store/health.ts';
 import { systemRoutes as routes } from './contract.ts';
 import { openApiDocument } from './openapi.ts';
 import { routeGroup } from './routing.ts';
@@ -10,9 +11,7 @@ export const { handler, routeKeys } = routeGroup('system', [
     async ({ app }) => {
       let table: 'ok' | 'unavailable' = 'ok';
       try {
-        await app.store.doc.send(
-          new GetCommand({ TableName: app.store.tableName, Key: { PK: 'HEALTH', SK: 'HEALTH' } }),
-        );
+        await pingTable(app.store);
       } catch {
         table = 'unavailable';
       }

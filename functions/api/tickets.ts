@@ -3,7 +3,6 @@
 import type { AppContext } from '../app/context.ts';
 import { assertCanSee, type Principal } from '../app/context.ts';
 import {
-  asRecord,
   changeTicket,
   loadTicket,
   logTime,
@@ -132,7 +131,7 @@ export const { handler, routeKeys } = routeGroup('tickets', [
       } else {
         throw ValidationError.field('query', 'staff keys list by accountId or by status (or both)');
       }
-      const items = await Promise.all(page.items.map((item) => view(app, asRecord(item))));
+      const items = await Promise.all(page.items.map((item) => view(app, item)));
       return { status: 200, body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
     },
   ],

@@ -22,7 +22,7 @@ import {
   requestHash,
   type StoredResponse,
 } from '../store/idempotency.ts';
-import type { Page } from '../store/tickets.ts';
+import type { Page } from '../store/query.ts';
 import { ConcurrentChangeError, commitThroughConflicts } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
 

@@ -2,8 +2,9 @@
 // open (tickets/open.ts), change and reply (tickets/change.ts), log time (tickets/log-time.ts) and
 // view (tickets/view.ts). Each loads what it needs, lets the domain decide, meters and composes mail
 // from the decision's events, and commits one list of writes in one transaction.
+
+export type { TicketRecord } from '../store/tickets.ts';
 export { type Changed, changeTicket, fireTimer, patchCommands, replyToTicket } from './tickets/change.ts';
 export { logTime, MAX_WORKED_AGO_MS } from './tickets/log-time.ts';
 export { openTicketFor } from './tickets/open.ts';
-export { asRecord, type TicketRecord } from './tickets/record.ts';
 export { loadTicket, type TicketView, ticketView } from './tickets/view.ts';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.ts';
 import { outboxOpFor } from '../app/ticket-mail.ts';
-import { asRecord, openTicketFor, replyToTicket, type TicketRecord } from '../app/tickets.ts';
+import { openTicketFor, replyToTicket, type TicketRecord } from '../app/tickets.ts';
 import { NotFoundError, RejectedError } from '../domain/errors.ts';
 import type { MailSettings } from '../mail/settings.ts';
 import { oversizedReply, refusedReply, unknownSenderReply } from '../mail/templates.ts';
@@ -396,11 +396,11 @@ export function createIntake(deps: IntakeDeps) {
   ): Promise<TicketRecord | undefined> {
     for (const ticketId of threadedTicketIds(mail, settings).slice(0, 5)) {
       const stored = await getTicket(ctx.store, ticketId);
-      if (stored && accounts.has(stored.accountId)) return asRecord(stored);
+      if (stored && accounts.has(stored.accountId)) return stored;
     }
     for (const reference of subjectReferences(mail.subject).slice(0, 3)) {
       const stored = await getTicketByReference(ctx.store, reference);
-      if (stored && accounts.has(stored.accountId)) return asRecord(stored);
+      if (stored && accounts.has(stored.accountId)) return stored;
     }
     return undefined;
   }

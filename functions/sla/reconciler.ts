@@ -18,7 +18,7 @@ import type { Clock } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import type { SchedulerPort } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
-import { currentTickets } from './current-tickets.ts';
+import { getTicketsById } from '../store/tickets.ts';
 import { deadlinesMoved, desiredSchedules, reconcilePlan, type TicketImage } from './schedules.ts';
 
 export interface ReconcilerDeps {
@@ -149,7 +149,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       );
     fromEnvironment = reconcilerHandler({
       scheduler: awsScheduler(new SchedulerClient({}), { ...target, now: () => ctx.clock.now() }),
-      currentTickets: (ids) => currentTickets(ctx.store, ids),
+      currentTickets: (ids) => getTicketsById(ctx.store, ids),
       clock: ctx.clock,
     });
   }

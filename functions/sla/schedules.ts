@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { TimerEvent } from '../domain/sla-clock.ts';
 import type { SlaMetric } from '../domain/sla-policy.ts';
-import { pendingTimers, type Ticket } from '../domain/ticket.ts';
+import type { Ticket } from '../domain/ticket.ts';
+import { clocksTimers } from '../domain/ticket-clocks.ts';
 import type { SlaSchedule } from '../ports/scheduler.ts';
 
 /** What the schedules need of a ticket image: its id and its clocks. */
@@ -33,8 +34,8 @@ export function scheduleName(ticketId: string, metric: SlaMetric, event: TimerEv
 /** The schedules the ticket should have: one per pending warning and breach, earliest first. */
 export function desiredSchedules(image: TicketImage | undefined): SlaSchedule[] {
   if (!image) return [];
-  // pendingTimers reads only the clocks; an image is a stored ticket, so it has them.
-  return pendingTimers({ ...image, sla: image.sla ?? {} } as unknown as Ticket).map((timer) => ({
+  // A ticket's pending timers are its clocks' (domain pendingTimers); an image is a stored ticket.
+  return clocksTimers(image.sla ?? {}).map((timer) => ({
     name: scheduleName(image.id, timer.metric, timer.event),
     at: timer.at,
     payload: { ticketId: image.id, metric: timer.metric, event: timer.event, dueAt: timer.at },

@@ -1,15 +1,16 @@
 // Accounts and what hangs off them in one partition: the account (with its contract), registered
 // contacts, the ticket counter and the entitlement pool counters. One Query reads it all, which is
 // what opening a ticket needs before its single write transaction.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import type { Contract } from '../domain/contract.ts';
 import type { PoolUsage } from '../domain/entitlements.ts';
 import { ConflictError, NotFoundError, RejectedError, VersionConflictError } from '../domain/errors.ts';
+import { codec, validated } from './codec.ts';
 import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { accountIndexKeys, contactIndexKeys, INDEX_FOR, INDEX_KEY_ATTRIBUTES, keys } from './keys.ts';
-import type { Page } from './tickets.ts';
+import { accountIndexKeys, contactIndexKeys, keys, partitions } from './keys.ts';
+import { type Page, type PageRequest, queryAll, queryPage } from './query.ts';
 import { ConcurrentChangeError, commitThroughConflicts, putVersioned, type WriteOp } from './transact.ts';
 
 export interface AccountRecord {
@@ -47,19 +48,67 @@ export interface AccountState {
   contacts: ContactRecord[];
 }
 
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
-  return rest;
+const accountSchema: z.ZodMiniType<AccountRecord> = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  referencePrefix: z.string(),
+  catalogId: z.string(),
+  contract: z.optional(validated<Contract>()),
+  contactCount: z.int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.int(),
+});
+
+export const accountCodec = codec<AccountRecord>({
+  type: 'account',
+  schema: accountSchema,
+  key: (account) => keys.account(account.id),
+  index: accountIndexKeys,
+});
+
+const contactSchema: z.ZodMiniType<ContactRecord> = z.looseObject({
+  accountId: z.string(),
+  email: z.string(),
+  name: z.optional(z.string()),
+  createdAt: z.string(),
+});
+
+const contactCodec = codec<ContactRecord>({
+  type: 'contact',
+  schema: contactSchema,
+  key: (contact) => keys.contact(contact.accountId, contact.email),
+  index: contactIndexKeys,
+});
+
+const poolSchema: z.ZodMiniType<PoolRecord> = z.looseObject({
+  poolId: z.string(),
+  periodStart: z.string(),
+  used: z.number(),
+  carriedIn: z.number(),
+  usedOnDay: z.optional(z.looseObject({ date: z.string(), count: z.number() })),
+  version: z.int(),
+});
+
+/** The pool counters of one account (the account is in their key, not in the record). */
+const poolCodec = (accountId: string) =>
+  codec<PoolRecord>({
+    type: 'pool',
+    schema: poolSchema,
+    key: (pool) => keys.pool(accountId, pool.poolId),
+  });
+
+/** Last ticket number handed out; advanced only by the conditional update of `createTicketOps`. */
+interface TicketCounterRecord {
+  seq: number;
 }
 
-export function accountItem(account: AccountRecord): Record<string, unknown> {
-  return { ...account, ...keys.account(account.id), ...accountIndexKeys(account), type: 'account' };
-}
-
-export function poolItem(accountId: string, pool: PoolRecord): Record<string, unknown> {
-  return { ...pool, ...keys.pool(accountId, pool.poolId), type: 'pool' };
-}
+const ticketCounterCodec = (accountId: string) =>
+  codec<TicketCounterRecord>({
+    type: 'ticketCounter',
+    schema: z.looseObject({ seq: z.int() }),
+    key: () => keys.ticketCounter(accountId),
+  });
 
 /** The write that stores a pool counter over the version read (0: none yet). Label `pool:<id>`. */
 export function savePoolOp(
@@ -69,7 +118,7 @@ export function savePoolOp(
   expectedVersion: number,
 ): WriteOp {
   const record: PoolRecord = { ...pool, version: expectedVersion + 1 };
-  return putVersioned(ctx, `pool:${pool.poolId}`, poolItem(accountId, record), expectedVersion);
+  return putVersioned(ctx, `pool:${pool.poolId}`, poolCodec(accountId).toItem(record), expectedVersion);
 }
 
 export async function createAccount(ctx: StoreContext, account: AccountRecord): Promise<AccountRecord> {
@@ -77,7 +126,7 @@ export async function createAccount(ctx: StoreContext, account: AccountRecord): 
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: accountItem(account),
+        Item: accountCodec.toItem(account),
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -92,7 +141,7 @@ export async function getAccount(ctx: StoreContext, accountId: string): Promise<
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.account(accountId), ConsistentRead: true }),
   );
-  return result.Item ? (strip(result.Item) as unknown as AccountRecord) : undefined;
+  return result.Item ? accountCodec.fromItem(result.Item) : undefined;
 }
 
 /** Saves a changed account over the version read; a lost race is a VersionConflictError. */
@@ -103,7 +152,9 @@ export async function saveAccount(
 ): Promise<AccountRecord> {
   const saved = { ...account, version: expectedVersion + 1 };
   try {
-    await commitThroughConflicts(ctx, [putVersioned(ctx, 'account', accountItem(saved), expectedVersion)]);
+    await commitThroughConflicts(ctx, [
+      putVersioned(ctx, 'account', accountCodec.toItem(saved), expectedVersion),
+    ]);
     return saved;
   } catch (error) {
     if (error instanceof ConcurrentChangeError) {
@@ -126,49 +177,20 @@ export async function getAccountState(
   let ticketSeq = 0;
   const pools: PoolRecord[] = [];
   const contacts: ContactRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.account(accountId).PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of result.Items ?? []) {
-      const sk = item.SK as string;
-      if (sk === 'ACCOUNT') account = strip(item) as unknown as AccountRecord;
-      else if (sk === 'COUNTER#TICKET') ticketSeq = item.seq as number;
-      else if (sk.startsWith('POOL#')) pools.push(strip(item) as unknown as PoolRecord);
-      else if (sk.startsWith('CONTACT#')) contacts.push(strip(item) as unknown as ContactRecord);
-    }
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  const pool = poolCodec(accountId);
+  const counter = ticketCounterCodec(accountId);
+  const items = await queryAll(ctx, partitions.account(accountId), (item) => item, { consistent: true });
+  for (const item of items) {
+    if (item.type === accountCodec.type) account = accountCodec.fromItem(item);
+    else if (item.type === counter.type) ticketSeq = counter.fromItem(item).seq;
+    else if (item.type === pool.type) pools.push(pool.fromItem(item));
+    else if (item.type === contactCodec.type) contacts.push(contactCodec.fromItem(item));
+  }
   return account ? { account, ticketSeq, pools, contacts } : undefined;
 }
 
-export async function listAccounts(
-  ctx: StoreContext,
-  options: { limit?: number; cursor?: string } = {},
-): Promise<Page<AccountRecord>> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: INDEX_FOR.accounts,
-      KeyConditionExpression: 'GSI4PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'ACCOUNTS' },
-      Limit: options.limit ?? 25,
-      ExclusiveStartKey: decodeCursor(options.cursor, 'GSI4PK', 'ACCOUNTS'),
-    }),
-  );
-  const page: Page<AccountRecord> = {
-    items: (result.Items ?? []).map((item) => strip(item) as unknown as AccountRecord),
-  };
-  const next = encodeCursor(result.LastEvaluatedKey);
-  if (next) page.nextCursor = next;
-  return page;
+export function listAccounts(ctx: StoreContext, request: PageRequest = {}): Promise<Page<AccountRecord>> {
+  return queryPage(ctx, partitions.accounts(), accountCodec.fromItem, request);
 }
 
 /**
@@ -207,12 +229,7 @@ export async function addContact(
         label: 'contact',
         Put: {
           TableName: ctx.tableName,
-          Item: {
-            ...record,
-            ...keys.contact(record.accountId, record.email),
-            ...contactIndexKeys(record),
-            type: 'contact',
-          },
+          Item: contactCodec.toItem(record),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -265,14 +282,6 @@ export async function removeContact(ctx: StoreContext, accountId: string, email:
 }
 
 /** Accounts on which an address is registered (email intake: who is writing?). */
-export async function findContactsByEmail(ctx: StoreContext, email: string): Promise<ContactRecord[]> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: INDEX_FOR.contactsByEmail,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': contactIndexKeys({ accountId: '', email }).GSI1PK },
-    }),
-  );
-  return (result.Items ?? []).map((item) => strip(item) as unknown as ContactRecord);
+export function findContactsByEmail(ctx: StoreContext, email: string): Promise<ContactRecord[]> {
+  return queryAll(ctx, partitions.contactsByEmail(email), contactCodec.fromItem);
 }

@@ -3,7 +3,9 @@
 // an admin can revoke a key without ever holding its secret.
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { NotFoundError } from '../domain/errors.ts';
+import { codec } from './codec.ts';
 import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
@@ -22,12 +24,33 @@ export interface ApiKeyRecord {
   revokedAt?: string;
 }
 
+const apiKeySchema: z.ZodMiniType<ApiKeyRecord> = z.looseObject({
+  keyId: z.string(),
+  role: z.enum(ROLES),
+  accountId: z.optional(z.string()),
+  name: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.optional(z.string()),
+});
+
+/** The key's record, stored under the hash of its secret (the item holds no secret). */
+const apiKeyCodec = (keyHash: string) =>
+  codec<ApiKeyRecord>({ type: 'apiKey', schema: apiKeySchema, key: () => keys.apiKey(keyHash) });
+
+/** A key's public keyId -> the hash its record is stored under, for revocation. */
+const apiKeyIdCodec = (keyId: string) =>
+  codec<{ keyHash: string }>({
+    type: 'apiKeyId',
+    schema: z.looseObject({ keyHash: z.string() }),
+    key: () => keys.apiKeyId(keyId),
+  });
+
 export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
 /** A new secret: `sd_<role>_<43 base64url chars>` (256 random bits); the prefix helps secret scanners. */
-export function newApiKeySecret(role: Role): string {
+function newApiKeySecret(role: Role): string {
   return `sd_${role}_${randomBytes(32).toString('base64url')}`;
 }
 
@@ -40,20 +63,19 @@ export async function createApiKey(
   const hash = hashApiKey(secret);
   const record: ApiKeyRecord = { ...input, keyId: hash.slice(0, 16), createdAt: now.toISOString() };
   await commit(ctx, [
-    putNew(ctx, 'apiKey', { ...keys.apiKey(hash), type: 'apiKey', ...record }),
-    putNew(ctx, 'apiKeyId', { ...keys.apiKeyId(record.keyId), type: 'apiKeyId', keyHash: hash }),
+    putNew(ctx, 'apiKey', apiKeyCodec(hash).toItem(record)),
+    putNew(ctx, 'apiKeyId', apiKeyIdCodec(record.keyId).toItem({ keyHash: hash })),
   ]);
   return { record, secret };
 }
 
 /** The key's record if the secret is known and not revoked. */
 export async function findApiKey(ctx: StoreContext, secret: string): Promise<ApiKeyRecord | undefined> {
-  const result = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.tableName, Key: keys.apiKey(hashApiKey(secret)) }),
-  );
-  if (!result.Item || result.Item.revokedAt) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, ...record } = result.Item;
-  return record as ApiKeyRecord;
+  const hash = hashApiKey(secret);
+  const result = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: keys.apiKey(hash) }));
+  if (!result.Item) return undefined;
+  const record = apiKeyCodec(hash).fromItem(result.Item);
+  return record.revokedAt ? undefined : record;
 }
 
 /**
@@ -64,8 +86,8 @@ export async function revokeApiKey(ctx: StoreContext, keyId: string, now: Date):
   const lookup = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.apiKeyId(keyId), ConsistentRead: true }),
   );
-  const hash = lookup.Item?.keyHash as string | undefined;
-  if (!hash) throw new NotFoundError(`API key ${keyId}`);
+  if (!lookup.Item) throw new NotFoundError(`API key ${keyId}`);
+  const hash = apiKeyIdCodec(keyId).fromItem(lookup.Item).keyHash;
   try {
     const result = await ctx.doc.send(
       new UpdateCommand({
@@ -77,8 +99,7 @@ export async function revokeApiKey(ctx: StoreContext, keyId: string, now: Date):
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const { PK: _pk, SK: _sk, type: _type, ...record } = result.Attributes ?? {};
-    return record as ApiKeyRecord;
+    return apiKeyCodec(hash).fromItem(result.Attributes ?? {});
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw new NotFoundError(`API key ${keyId}`);
     throw error;

@@ -2,8 +2,10 @@
 // validated (plans name calendars, pay-per-use names a plan). Reads are cached per container for a
 // short time: plans change rarely and every ticket command needs one.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import type { Catalog } from '../domain/catalog.ts';
 import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { codec, validated } from './codec.ts';
 import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
@@ -14,8 +16,15 @@ export interface StoredCatalog {
   updatedAt: string;
 }
 
+// The catalog was validated whole (parseCatalog) when it was saved; reads check the envelope.
+const catalogCodec = codec<StoredCatalog>({
+  type: 'catalog',
+  schema: z.looseObject({ catalog: validated<Catalog>(), version: z.int(), updatedAt: z.string() }),
+  key: (stored) => keys.catalog(stored.catalog.id),
+});
+
 /** How long a container trusts its cached copy of a catalog. */
-export const CATALOG_CACHE_MS = 60_000;
+const CATALOG_CACHE_MS = 60_000;
 
 const cache = new WeakMap<StoreContext, Map<string, { value: StoredCatalog; at: number }>>();
 
@@ -44,7 +53,7 @@ export async function putCatalog(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: { ...keys.catalog(catalog.id), type: 'catalog', ...stored },
+        Item: catalogCodec.toItem(stored),
         // Last writer wins only over the version it replaced: two admins saving at once do not interleave.
         ConditionExpression: current ? '#version = :expected' : 'attribute_not_exists(PK)',
         ...(current
@@ -72,7 +81,7 @@ export async function getCatalogFresh(
     new GetCommand({ TableName: ctx.tableName, Key: keys.catalog(catalogId), ConsistentRead: true }),
   );
   if (!result.Item) return undefined;
-  const { catalog, version, updatedAt } = result.Item as StoredCatalog;
+  const { catalog, version, updatedAt } = catalogCodec.fromItem(result.Item);
   return { catalog, version, updatedAt };
 }
 

@@ -6,8 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface StoreContext {
   doc: DynamoDBDocumentClient;
   tableName: string;
-  /** Last ticket sequence seen per account: lets a create usually succeed in one round trip. */
-  referenceHints: Map<string, number>;
   /** Per-account chain of ticket creations in flight from this process. */
   creationQueues: Map<string, Promise<void>>;
 }
@@ -17,5 +15,5 @@ export function createStoreContext(tableName: string, config: DynamoDBClientConf
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, tableName, referenceHints: new Map(), creationQueues: new Map() };
+  return { doc, tableName, creationQueues: new Map() };
 }

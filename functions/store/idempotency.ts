@@ -3,13 +3,15 @@
 // creates nothing; the same key with another body is refused. Records expire after a day (TTL).
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { DeskError, ValidationError } from '../domain/errors.ts';
+import { codec } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table-definition.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 export interface StoredResponse {
   status: number;
@@ -22,8 +24,21 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** The record of one Idempotency-Key in one scope (both are its key); expires after a day. */
+const idempotencyCodec = (scope: string, key: string) =>
+  codec<IdempotencyRecord>({
+    type: 'idempotency',
+    schema: z.looseObject({
+      requestHash: z.string(),
+      response: z.looseObject({ status: z.int(), body: z.unknown() }),
+      createdAt: z.string(),
+    }),
+    key: () => keys.idempotency(scope, key),
+    notInRecord: [TTL_ATTRIBUTE],
+  });
+
 /** The same key reused with a different request: RFC-style 422. */
-export class IdempotencyMismatchError extends DeskError {
+class IdempotencyMismatchError extends DeskError {
   readonly code = 'idempotency_mismatch';
   readonly status = 422;
   constructor() {
@@ -54,12 +69,13 @@ export function idempotencyOp(
   record: IdempotencyRecord,
   now: Date,
 ): WriteOp {
-  return putNew(ctx, 'idempotency', {
-    ...keys.idempotency(scope, key),
-    type: 'idempotency',
-    ...record,
-    [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-  });
+  return putNew(
+    ctx,
+    'idempotency',
+    idempotencyCodec(scope, key).toItem(record, {
+      [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    }),
+  );
 }
 
 export async function findIdempotentResponse(
@@ -72,6 +88,7 @@ export async function findIdempotentResponse(
     new GetCommand({ TableName: ctx.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
   );
   if (!result.Item) return undefined;
-  if (result.Item.requestHash !== hash) throw new IdempotencyMismatchError();
-  return result.Item.response as StoredResponse;
+  const record = idempotencyCodec(scope, key).fromItem(result.Item);
+  if (record.requestHash !== hash) throw new IdempotencyMismatchError();
+  return record.response;
 }

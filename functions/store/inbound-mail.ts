@@ -2,24 +2,28 @@
 // by SES message id) written in the same transaction as the mail's outcome, the quarantine agents
 // release from, the once-a-day answer to unknown senders, and attachment records under a ticket.
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { codec } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { INDEX_FOR, INDEX_KEY_ATTRIBUTES, keys, quarantineIndexKeys } from './keys.ts';
-import type { Page } from './tickets.ts';
+import { keys, partitions, quarantineIndexKeys } from './keys.ts';
+import { type Page, type PageRequest, queryPage } from './query.ts';
+import { TTL_ATTRIBUTE } from './table-definition.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
+const MAIL_OUTCOMES = [
+  'ticket',
+  'reply',
+  'quarantined',
+  'automatic',
+  'bounce',
+  'unknownSender',
+  'oversized',
+  'refused',
+  'dropped',
+] as const;
 /** How one inbound mail ended: every mail ends as exactly one of these. */
-export type MailOutcome =
-  | 'ticket'
-  | 'reply'
-  | 'quarantined'
-  | 'automatic'
-  | 'bounce'
-  | 'unknownSender'
-  | 'oversized'
-  | 'refused'
-  | 'dropped';
+export type MailOutcome = (typeof MAIL_OUTCOMES)[number];
 
 export interface InboundMailRecord {
   messageId: string;
@@ -32,13 +36,39 @@ export interface InboundMailRecord {
   processedAt: string;
 }
 
+const inboundMailSchema: z.ZodMiniType<InboundMailRecord> = z.looseObject({
+  messageId: z.string(),
+  sesMessageId: z.string(),
+  outcome: z.enum(MAIL_OUTCOMES),
+  ticketId: z.optional(z.string()),
+  rawKey: z.string(),
+  receivedAt: z.string(),
+  processedAt: z.string(),
+});
+
+/** The redelivery marker by RFC Message-ID. */
+const inboundMailCodec = codec<InboundMailRecord>({
+  type: 'inboundMail',
+  schema: inboundMailSchema,
+  key: (record) => keys.inboundMail(messageIdKey(record.messageId)),
+  notInRecord: [TTL_ATTRIBUTE],
+});
+
+/** The same marker by SES message id (same type: both say the mail was processed). */
+const sesMailCodec = codec<InboundMailRecord>({
+  type: 'inboundMail',
+  schema: inboundMailSchema,
+  key: (record) => keys.sesMail(record.sesMessageId),
+  notInRecord: [TTL_ATTRIBUTE],
+});
+
 const DAY_S = 24 * 60 * 60;
 /** Message-IDs are remembered for a year, SES ids for two weeks (SES retries for hours, not weeks). */
 const MESSAGE_ID_TTL_S = 366 * DAY_S;
 const SES_ID_TTL_S = 14 * DAY_S;
 
 /** A Message-ID fit for a key: long or odd ones are hashed (keys hold at most 2 KB). */
-export function messageIdKey(messageId: string): string {
+function messageIdKey(messageId: string): string {
   return messageId.length <= 300 && /^[\x21-\x7e]+$/.test(messageId)
     ? messageId
     : `sha256:${createHash('sha256').update(messageId).digest('hex')}`;
@@ -63,10 +93,8 @@ export async function findProcessedMail(
     get(keys.sesMail(sesMessageId)),
     messageId === undefined ? Promise.resolve(undefined) : get(keys.inboundMail(messageIdKey(messageId))),
   ]);
-  const item = bySes.Item ?? byId?.Item;
-  if (!item) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, expiresAt: _e, ...record } = item;
-  return record as InboundMailRecord;
+  if (bySes.Item) return sesMailCodec.fromItem(bySes.Item);
+  return byId?.Item ? inboundMailCodec.fromItem(byId.Item) : undefined;
 }
 
 /**
@@ -75,18 +103,13 @@ export async function findProcessedMail(
  * `inboundMail` and `sesMail`.
  */
 export function processedMailOps(ctx: StoreContext, record: InboundMailRecord, now: Date): WriteOp[] {
-  const item = { ...record, type: 'inboundMail' };
   return [
-    putNew(ctx, 'inboundMail', {
-      ...item,
-      ...keys.inboundMail(messageIdKey(record.messageId)),
-      expiresAt: epoch(now, MESSAGE_ID_TTL_S),
-    }),
-    putNew(ctx, 'sesMail', {
-      ...item,
-      ...keys.sesMail(record.sesMessageId),
-      expiresAt: epoch(now, SES_ID_TTL_S),
-    }),
+    putNew(
+      ctx,
+      'inboundMail',
+      inboundMailCodec.toItem(record, { [TTL_ATTRIBUTE]: epoch(now, MESSAGE_ID_TTL_S) }),
+    ),
+    putNew(ctx, 'sesMail', sesMailCodec.toItem(record, { [TTL_ATTRIBUTE]: epoch(now, SES_ID_TTL_S) })),
   ];
 }
 
@@ -119,26 +142,41 @@ export interface QuarantineRecord {
   version: number;
 }
 
-function stripped(item: Record<string, unknown>): Record<string, unknown> {
-  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
-  return rest;
-}
+const verdict = z.string();
+
+const quarantineCodec = codec<QuarantineRecord>({
+  type: 'quarantine',
+  schema: z.looseObject({
+    id: z.string(),
+    status: z.enum(['held', 'released']),
+    reasons: z.array(z.string()),
+    verdicts: z.looseObject({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
+    messageId: z.string(),
+    sesMessageId: z.string(),
+    rawKey: z.string(),
+    from: z.string(),
+    subject: z.string(),
+    receivedAt: z.string(),
+    releasedAt: z.optional(z.string()),
+    releasedBy: z.optional(z.string()),
+    outcome: z.optional(z.enum(MAIL_OUTCOMES)),
+    ticketId: z.optional(z.string()),
+    version: z.int(),
+  }),
+  key: (entry) => keys.quarantine(entry.id),
+  // Held entries only: a release removes them from the agents' list (releaseQuarantineOp).
+  index: quarantineIndexKeys,
+});
 
 export function quarantineOp(ctx: StoreContext, entry: QuarantineRecord): WriteOp {
-  return putNew(ctx, 'quarantine', {
-    ...entry,
-    ...keys.quarantine(entry.id),
-    ...quarantineIndexKeys(entry),
-    type: 'quarantine',
-  });
+  return putNew(ctx, 'quarantine', quarantineCodec.toItem(entry));
 }
 
 export async function getQuarantine(ctx: StoreContext, id: string): Promise<QuarantineRecord | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.quarantine(id), ConsistentRead: true }),
   );
-  return result.Item ? (stripped(result.Item) as unknown as QuarantineRecord) : undefined;
+  return result.Item ? quarantineCodec.fromItem(result.Item) : undefined;
 }
 
 /**
@@ -177,27 +215,27 @@ export function releaseQuarantineOp(
 }
 
 /** Held entries, oldest first. */
-export async function listHeldQuarantine(
+export function listHeldQuarantine(
   ctx: StoreContext,
-  options: { limit?: number; cursor?: string } = {},
+  request: PageRequest = {},
 ): Promise<Page<QuarantineRecord>> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: INDEX_FOR.heldQuarantine,
-      KeyConditionExpression: 'GSI4PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'QUARANTINE' },
-      Limit: options.limit ?? 25,
-      ExclusiveStartKey: decodeCursor(options.cursor, 'GSI4PK', 'QUARANTINE'),
-    }),
-  );
-  const page: Page<QuarantineRecord> = {
-    items: (result.Items ?? []).map((item) => stripped(item) as unknown as QuarantineRecord),
-  };
-  const next = encodeCursor(result.LastEvaluatedKey);
-  if (next) page.nextCursor = next;
-  return page;
+  return queryPage(ctx, partitions.heldQuarantine(), quarantineCodec.fromItem, request);
 }
+
+/** An automatic answer of `kind` given to an address (its hash is in the key), until `expiresAt`. */
+interface AutoReplyClaim {
+  kind: string;
+  at: string;
+  /** Epoch seconds; also the item's TTL. */
+  expiresAt: number;
+}
+
+const autoReplyCodec = (address: string) =>
+  codec<AutoReplyClaim>({
+    type: 'autoReply',
+    schema: z.looseObject({ kind: z.string(), at: z.string(), expiresAt: z.number() }),
+    key: (claim) => keys.autoReply(claim.kind, addressHash(address)),
+  });
 
 /**
  * Claims the one automatic answer of `kind` to an address for `periodS` seconds: put if absent or
@@ -214,13 +252,7 @@ export function autoReplyClaimOp(
     label: 'autoReply',
     Put: {
       TableName: ctx.tableName,
-      Item: {
-        ...keys.autoReply(kind, addressHash(address)),
-        type: 'autoReply',
-        kind,
-        at: now.toISOString(),
-        expiresAt: epoch(now, periodS),
-      },
+      Item: autoReplyCodec(address).toItem({ kind, at: now.toISOString(), expiresAt: epoch(now, periodS) }),
       ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
       ExpressionAttributeValues: { ':now': epoch(now, 0) },
     },
@@ -241,8 +273,7 @@ export async function autoReplyClaimed(
       ConsistentRead: true,
     }),
   );
-  const expiresAt = result.Item?.expiresAt;
-  return typeof expiresAt === 'number' && expiresAt > epoch(now, 0);
+  return result.Item ? autoReplyCodec(address).fromItem(result.Item).expiresAt > epoch(now, 0) : false;
 }
 
 export interface AttachmentRecord {
@@ -259,10 +290,23 @@ export interface AttachmentRecord {
   at: string;
 }
 
+// Written only: the API does not list attachments yet.
+const attachmentCodec = codec<AttachmentRecord>({
+  type: 'attachment',
+  schema: z.looseObject({
+    id: z.string(),
+    ticketId: z.string(),
+    accountId: z.string(),
+    messageId: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number(),
+    key: z.string(),
+    at: z.string(),
+  }),
+  key: (record) => keys.attachment(record.ticketId, record.at, record.id),
+});
+
 export function attachmentOp(ctx: StoreContext, record: AttachmentRecord): WriteOp {
-  return putNew(ctx, 'attachment', {
-    ...record,
-    ...keys.attachment(record.ticketId, record.at, record.id),
-    type: 'attachment',
-  });
+  return putNew(ctx, 'attachment', attachmentCodec.toItem(record));
 }

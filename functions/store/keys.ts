@@ -1,5 +1,7 @@
-// The one place that builds the single table's keys. Every item's PK/SK and index attributes
-// come from here, so an access pattern (docs/data-model.md) can be traced to one function.
+// The one place that builds the single table's keys. Every item's PK/SK and index attributes, and
+// every partition a Query reads (`partitions`), come from here, so an access pattern
+// (docs/data-model.md) can be traced to one function.
+import { GLOBAL_INDEXES, type IndexName, PARTITION_KEY, SORT_KEY } from './table-definition.ts';
 
 export interface ItemKey {
   PK: string;
@@ -21,7 +23,7 @@ export interface IndexKeys {
 }
 
 /** Open tickets are spread over this many due-time partitions so no index partition runs hot. */
-export const DUE_SHARDS = 4;
+const DUE_SHARDS = 4;
 
 const OPEN_STATUSES = new Set(['new', 'acknowledged', 'in_progress', 'waiting_on_customer']);
 
@@ -41,7 +43,6 @@ export const keys = {
     PK: `TICKET#${ticketId}`,
     SK: `MSG#${at}#${messageId}`,
   }),
-  messagePrefix: (ticketId: string) => ({ PK: `TICKET#${ticketId}`, SKPrefix: 'MSG#' }),
   contact: (accountId: string, email: string): ItemKey => ({
     PK: `ACCOUNT#${accountId}`,
     SK: `CONTACT#${email.toLowerCase()}`,
@@ -56,10 +57,8 @@ export const keys = {
     PK: `LEDGER#${accountId}`,
     SK: `${month}#${entryId}`,
   }),
-  ledgerMonthPrefix: (accountId: string, month: string) => ({
-    PK: `LEDGER#${accountId}`,
-    SKPrefix: `${month}#`,
-  }),
+  /** A ledger entry by the ref a ticket keeps (`<month>#<entryId>`, see ledger.ts `ledgerRef`). */
+  ledgerEntryByRef: (accountId: string, ref: string): ItemKey => ({ PK: `LEDGER#${accountId}`, SK: ref }),
   timeEntry: (ticketId: string, at: string, entryId: string): ItemKey => ({
     PK: `TICKET#${ticketId}`,
     SK: `TIME#${at}#${entryId}`,
@@ -108,6 +107,90 @@ export const keys = {
   localSchedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   /** Local runtime only: how far the movable clock has been moved, so a restart keeps the time. */
   localClock: (): ItemKey => ({ PK: 'LOCAL#CLOCK', SK: 'CLOCK' }),
+  /** Never written: the health check reads it to see that the table answers. */
+  health: (): ItemKey => ({ PK: 'HEALTH', SK: 'HEALTH' }),
+};
+
+/**
+ * What one Query reads: the table or one index, that index's key attributes, the partition and, for
+ * the table's overloaded partitions, the sort-key prefix of the item kind. Cursors are checked
+ * against it (cursor.ts).
+ */
+export interface QueryPartition {
+  /** Absent: the table itself. */
+  index?: IndexName;
+  partitionKey: string;
+  sortKey: string;
+  partition: string;
+  /** `begins_with(sortKey, prefix)`: one item kind of an overloaded partition. */
+  sortKeyPrefix?: string;
+}
+
+function onTable(partition: string, sortKeyPrefix?: string): QueryPartition {
+  return {
+    partitionKey: PARTITION_KEY,
+    sortKey: SORT_KEY,
+    partition,
+    ...(sortKeyPrefix === undefined ? {} : { sortKeyPrefix }),
+  };
+}
+
+function onIndex(index: IndexName, partition: string): QueryPartition {
+  const definition = GLOBAL_INDEXES.find((candidate) => candidate.indexName === index)!;
+  return { index, partitionKey: definition.partitionKey, sortKey: definition.sortKey, partition };
+}
+
+/** The index serving each access pattern (the stack scopes IAM permissions with it too). */
+export const INDEX_FOR = {
+  ticketByReference: 'GSI1',
+  contactsByEmail: 'GSI1',
+  ticketsByAccountAndStatus: 'GSI2',
+  ticketsByAccount: 'GSI3',
+  ledgerByMonth: 'GSI3',
+  accounts: 'GSI4',
+  ticketsByStatus: 'GSI4',
+  heldQuarantine: 'GSI4',
+  openTicketsByDue: 'GSI5',
+  pendingOutbox: 'GSI5',
+  localSchedulesByDue: 'GSI5',
+} as const satisfies Record<string, IndexName>;
+
+/** The partitions access patterns read (docs/data-model.md, Access patterns). */
+export const partitions = {
+  /** The account, its contacts, pool counters and ticket counter. */
+  account: (accountId: string) => onTable(keys.account(accountId).PK),
+  /** Messages of a ticket, in time order. */
+  messages: (ticketId: string) => onTable(keys.ticket(ticketId).PK, 'MSG#'),
+  /** An account's ledger entries dated in one month. */
+  ledgerOfAccount: (accountId: string, month: string) => onTable(`LEDGER#${accountId}`, `${month}#`),
+  /** GSI1: a ticket by its reference (mail subjects, threading). */
+  ticketByReference: (reference: string) =>
+    onIndex(INDEX_FOR.ticketByReference, `REF#${reference.toUpperCase()}`),
+  /** GSI1: the accounts an address is registered with. */
+  contactsByEmail: (email: string) => onIndex(INDEX_FOR.contactsByEmail, `EMAIL#${email.toLowerCase()}`),
+  /** GSI2: an account's tickets in one status, by creation. */
+  ticketsOfAccountInStatus: (accountId: string, status: string) =>
+    onIndex(INDEX_FOR.ticketsByAccountAndStatus, `ACCOUNT#${accountId}#STATUS#${status}`),
+  /** GSI3: an account's tickets, by creation. */
+  ticketsOfAccount: (accountId: string) =>
+    onIndex(INDEX_FOR.ticketsByAccount, `ACCOUNT#${accountId}#TICKETS`),
+  /** GSI3: every account's ledger entries booked in one month (the export). */
+  ledgerOfMonth: (month: string) => onIndex(INDEX_FOR.ledgerByMonth, `LEDGER#${month}`),
+  /** GSI4: all accounts, oldest first (admin list). */
+  accounts: () => onIndex(INDEX_FOR.accounts, 'ACCOUNTS'),
+  /** GSI4: tickets in one status across accounts (agents' queue). */
+  ticketsInStatus: (status: string) => onIndex(INDEX_FOR.ticketsByStatus, `STATUS#${status}`),
+  /** GSI4: quarantined mail still held, oldest first. */
+  heldQuarantine: () => onIndex(INDEX_FOR.heldQuarantine, 'QUARANTINE'),
+  /** GSI5: open tickets of one due shard, by next SLA deadline. */
+  openTicketsDue: (shard: number) => onIndex(INDEX_FOR.openTicketsByDue, `DUE#${shard}`),
+  /** GSI5: unsent outbox items, oldest first (the sweep). */
+  pendingOutbox: () => onIndex(INDEX_FOR.pendingOutbox, 'OUTBOX#PENDING'),
+  /**
+   * GSI5: local timers, by when they fire. One partition is fine for one machine; AWS has no such
+   * items (EventBridge Scheduler holds the timers).
+   */
+  localSchedules: () => onIndex(INDEX_FOR.localSchedulesByDue, 'SCHEDULES'),
 };
 
 /** Index attributes of a ticket, derived from its fields. */
@@ -122,50 +205,47 @@ export function ticketIndexKeys(ticket: {
   const sortByCreation = `${ticket.createdAt}#${ticket.id}`;
   const index: IndexKeys = {
     // by reference (email subjects, threading)
-    GSI1PK: `REF#${ticket.reference.toUpperCase()}`,
+    GSI1PK: partitions.ticketByReference(ticket.reference).partition,
     GSI1SK: 'TICKET',
     // by account and status
-    GSI2PK: `ACCOUNT#${ticket.accountId}#STATUS#${ticket.status}`,
+    GSI2PK: partitions.ticketsOfAccountInStatus(ticket.accountId, ticket.status).partition,
     GSI2SK: sortByCreation,
     // by account, newest first
-    GSI3PK: `ACCOUNT#${ticket.accountId}#TICKETS`,
+    GSI3PK: partitions.ticketsOfAccount(ticket.accountId).partition,
     GSI3SK: sortByCreation,
     // agents' queue: by status across accounts
-    GSI4PK: `STATUS#${ticket.status}`,
+    GSI4PK: partitions.ticketsInStatus(ticket.status).partition,
     GSI4SK: sortByCreation,
   };
   // open tickets by next SLA due time (sparse: only open tickets with a running clock)
   if (ticket.nextDueAt && OPEN_STATUSES.has(ticket.status)) {
-    index.GSI5PK = `DUE#${shardOf(ticket.id)}`;
+    index.GSI5PK = partitions.openTicketsDue(shardOf(ticket.id)).partition;
     index.GSI5SK = `${ticket.nextDueAt}#${ticket.id}`;
   }
   return index;
 }
 
-/** Partition of the local timers in GSI5, ordered by when they fire. */
-export const LOCAL_SCHEDULES_PARTITION = 'SCHEDULES';
-
-/**
- * Index attributes of a local timer: GSI5 `SCHEDULES` / `<at>#<name>`, so "everything due by T" is
- * one Query. One partition is fine for one machine; AWS has no such items.
- */
+/** Index attributes of a local timer: GSI5 `SCHEDULES` / `<at>#<name>` (everything due by T: one Query). */
 export function localScheduleIndexKeys(schedule: { at: string; name: string }): IndexKeys {
-  return { GSI5PK: LOCAL_SCHEDULES_PARTITION, GSI5SK: `${schedule.at}#${schedule.name}` };
+  return { GSI5PK: partitions.localSchedules().partition, GSI5SK: `${schedule.at}#${schedule.name}` };
 }
 
 /** Index attributes of a held quarantine entry: GSI4 `QUARANTINE`, oldest first (agents' list). */
 export function quarantineIndexKeys(entry: { id: string; receivedAt: string }): IndexKeys {
-  return { GSI4PK: 'QUARANTINE', GSI4SK: `${entry.receivedAt}#${entry.id}` };
+  return { GSI4PK: partitions.heldQuarantine().partition, GSI4SK: `${entry.receivedAt}#${entry.id}` };
 }
 
 /** Index attributes of an unsent outbox item: GSI5 `OUTBOX#PENDING`, oldest first (the sweep). */
 export function pendingOutboxIndexKeys(item: { id: string; createdAt: string }): IndexKeys {
-  return { GSI5PK: 'OUTBOX#PENDING', GSI5SK: `${item.createdAt}#${item.id}` };
+  return { GSI5PK: partitions.pendingOutbox().partition, GSI5SK: `${item.createdAt}#${item.id}` };
 }
 
 /** Index attributes of a registered contact: found by email address across accounts. */
 export function contactIndexKeys(contact: { accountId: string; email: string }): IndexKeys {
-  return { GSI1PK: `EMAIL#${contact.email.toLowerCase()}`, GSI1SK: `ACCOUNT#${contact.accountId}` };
+  return {
+    GSI1PK: partitions.contactsByEmail(contact.email).partition,
+    GSI1SK: keys.account(contact.accountId).PK,
+  };
 }
 
 /** Index attributes of a ledger entry: the whole month across accounts, for the export. */
@@ -175,37 +255,20 @@ export function ledgerIndexKeys(entry: {
   at: string;
   id: string;
 }): IndexKeys {
-  return { GSI3PK: `LEDGER#${entry.month}`, GSI3SK: `${entry.accountId}#${entry.at}#${entry.id}` };
+  return {
+    GSI3PK: partitions.ledgerOfMonth(entry.month).partition,
+    GSI3SK: `${entry.accountId}#${entry.at}#${entry.id}`,
+  };
 }
 
 /** Index attributes of an account: all accounts, oldest first (admin list). */
 export function accountIndexKeys(account: { id: string; createdAt: string }): IndexKeys {
-  return { GSI4PK: 'ACCOUNTS', GSI4SK: `${account.createdAt}#${account.id}` };
+  return { GSI4PK: partitions.accounts().partition, GSI4SK: `${account.createdAt}#${account.id}` };
 }
 
-export const INDEX_FOR = {
-  ticketByReference: 'GSI1',
-  contactsByEmail: 'GSI1',
-  ticketsByAccountAndStatus: 'GSI2',
-  ticketsByAccount: 'GSI3',
-  ledgerByMonth: 'GSI3',
-  accounts: 'GSI4',
-  ticketsByStatus: 'GSI4',
-  openTicketsByDue: 'GSI5',
-  localSchedulesByDue: 'GSI5',
-  heldQuarantine: 'GSI4',
-  pendingOutbox: 'GSI5',
-} as const;
-
-export const INDEX_KEY_ATTRIBUTES = [
-  'GSI1PK',
-  'GSI1SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'GSI4PK',
-  'GSI4SK',
-  'GSI5PK',
-  'GSI5SK',
+/** Attributes an item carries for the table and its indexes, never part of the record stored. */
+export const KEY_ATTRIBUTES = [
+  PARTITION_KEY,
+  SORT_KEY,
+  ...GLOBAL_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]),
 ] as const;

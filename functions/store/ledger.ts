@@ -4,53 +4,34 @@
 // the open month as an adjustment (functions/domain/month-close.ts); its key keeps the month it is
 // dated in, so a retry after the close still finds (and does not duplicate) it, and tickets' refs
 // stay valid. The month index (GSI3) holds it under the month it is booked into.
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerEntry } from '../domain/ledger.ts';
+import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { type LedgerEntry, ledgerEntrySchema } from '../domain/ledger.ts';
 import { datedMonthOf } from '../domain/month-close.ts';
+import { codec } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { INDEX_FOR, keys, ledgerIndexKeys } from './keys.ts';
+import { keys, ledgerIndexKeys, partitions } from './keys.ts';
+import { queryAll, queryPages } from './query.ts';
 import { putNew, type WriteOp } from './transact.ts';
+
+/** A ledger entry as booked: keyed by the month it is dated in, indexed under the month it is booked into. */
+export const ledgerCodec = codec<LedgerEntry>({
+  type: 'ledger',
+  schema: z.looseObject(ledgerEntrySchema.shape),
+  key: (entry) => keys.ledgerEntry(entry.accountId, datedMonthOf(entry), entry.id),
+  index: ledgerIndexKeys,
+});
 
 /** The write of an entry already booked into its month (`bookInOpenMonth`, done by the use case). */
 export function ledgerOp(ctx: StoreContext, booked: LedgerEntry): WriteOp {
-  return putNew(ctx, `ledger:${booked.id}`, {
-    ...booked,
-    ...keys.ledgerEntry(booked.accountId, datedMonthOf(booked), booked.id),
-    ...ledgerIndexKeys(booked),
-    type: 'ledger',
-  });
-}
-
-function toEntry(item: Record<string, unknown>): LedgerEntry {
-  const { PK: _pk, SK: _sk, type: _type, GSI3PK: _g, GSI3SK: _s, ...entry } = item;
-  return entry as LedgerEntry;
-}
-
-async function queryAll(ctx: StoreContext, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await ctx.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return putNew(ctx, `ledger:${booked.id}`, ledgerCodec.toItem(booked));
 }
 
 /** An account's entries dated in one month (`YYYY-MM`, late ones included), in entry-id order. */
-export async function ledgerOfAccount(
-  ctx: StoreContext,
-  accountId: string,
-  month: string,
-): Promise<LedgerEntry[]> {
-  const { PK, SKPrefix } = keys.ledgerMonthPrefix(accountId, month);
-  const items = await queryAll(ctx, {
-    TableName: ctx.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-    ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-    ConsistentRead: true,
+export function ledgerOfAccount(ctx: StoreContext, accountId: string, month: string): Promise<LedgerEntry[]> {
+  return queryAll(ctx, partitions.ledgerOfAccount(accountId, month), ledgerCodec.fromItem, {
+    consistent: true,
   });
-  return items.map(toEntry);
 }
 
 /** Where an entry is stored, `<month>#<id>`: tickets keep these to find their own entries. */
@@ -68,7 +49,7 @@ export async function ledgerEntriesByRef(
   for (let i = 0; i < refs.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [ctx.tableName]: {
-        Keys: refs.slice(i, i + 100).map((ref) => ({ PK: `LEDGER#${accountId}`, SK: ref })),
+        Keys: refs.slice(i, i + 100).map((ref) => ({ ...keys.ledgerEntryByRef(accountId, ref) })),
         ConsistentRead: true,
       },
     };
@@ -76,22 +57,11 @@ export async function ledgerEntriesByRef(
       const result: BatchGetCommandOutput = await ctx.doc.send(
         new BatchGetCommand({ RequestItems: request }),
       );
-      entries.push(...(result.Responses?.[ctx.tableName] ?? []).map(toEntry));
+      entries.push(...(result.Responses?.[ctx.tableName] ?? []).map(ledgerCodec.fromItem));
       request = result.UnprocessedKeys as typeof request;
     }
   }
   return entries.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-}
-
-/** Every account's entries booked in one month, ordered by account then time. */
-export async function ledgerOfMonth(ctx: StoreContext, month: string): Promise<LedgerEntry[]> {
-  const items = await queryAll(ctx, {
-    TableName: ctx.tableName,
-    IndexName: INDEX_FOR.ledgerByMonth,
-    KeyConditionExpression: 'GSI3PK = :pk',
-    ExpressionAttributeValues: { ':pk': `LEDGER#${month}` },
-  });
-  return items.map(toEntry);
 }
 
 /**
@@ -99,25 +69,12 @@ export async function ledgerOfMonth(ctx: StoreContext, month: string): Promise<L
  * account then time: one Query on the month's index partition, never a Scan, and never the whole
  * month in memory. `pageSize` caps items per page (tests).
  */
-export async function* ledgerPagesOfMonth(
+export function ledgerPagesOfMonth(
   ctx: StoreContext,
   month: string,
   pageSize?: number,
 ): AsyncGenerator<LedgerEntry[]> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        IndexName: INDEX_FOR.ledgerByMonth,
-        KeyConditionExpression: 'GSI3PK = :pk',
-        ExpressionAttributeValues: { ':pk': `LEDGER#${month}` },
-        ExclusiveStartKey: startKey,
-        ...(pageSize ? { Limit: pageSize } : {}),
-      }),
-    );
-    const items = result.Items ?? [];
-    if (items.length > 0) yield items.map(toEntry);
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  return queryPages(ctx, partitions.ledgerOfMonth(month), ledgerCodec.fromItem, {
+    ...(pageSize ? { pageSize } : {}),
+  });
 }

@@ -1,9 +1,9 @@
 // Messages and time entries of a ticket, kept under the ticket's partition in time order.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { codec } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { keys } from './keys.ts';
-import type { Page } from './tickets.ts';
+import { keys, partitions } from './keys.ts';
+import { type Page, type PageRequest, queryItems, queryPage } from './query.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
 export interface MessageRecord {
@@ -20,6 +20,30 @@ export interface MessageRecord {
   /** RFC Message-ID of the mail it came in or went out as. */
   messageId?: string;
 }
+
+const messageSchema: z.ZodMiniType<MessageRecord> = z.looseObject({
+  id: z.string(),
+  ticketId: z.string(),
+  accountId: z.string(),
+  author: z.looseObject({
+    type: z.enum(['agent', 'customer', 'system']),
+    keyId: z.optional(z.string()),
+    email: z.optional(z.string()),
+    name: z.optional(z.string()),
+  }),
+  visibility: z.enum(['public', 'internal']),
+  automatic: z.boolean(),
+  channel: z.enum(['api', 'email', 'system']),
+  body: z.string(),
+  createdAt: z.string(),
+  messageId: z.optional(z.string()),
+});
+
+const messageCodec = codec<MessageRecord>({
+  type: 'message',
+  schema: messageSchema,
+  key: (message) => keys.message(message.ticketId, message.createdAt, message.id),
+});
 
 export interface TimeEntryRecord {
   id: string;
@@ -39,73 +63,69 @@ export interface TimeEntryRecord {
   ledgerRefs: string[];
 }
 
+const timeEntrySchema: z.ZodMiniType<TimeEntryRecord> = z.looseObject({
+  id: z.string(),
+  ticketId: z.string(),
+  accountId: z.string(),
+  minutes: z.number(),
+  countedMinutes: z.number(),
+  fromPool: z.number(),
+  conversationId: z.optional(z.string()),
+  note: z.optional(z.string()),
+  loggedBy: z.optional(z.string()),
+  at: z.string(),
+  decision: z.string(),
+  ledgerRefs: z.array(z.string()),
+});
+
+const timeEntryCodec = codec<TimeEntryRecord>({
+  type: 'timeEntry',
+  schema: timeEntrySchema,
+  key: (entry) => keys.timeEntry(entry.ticketId, entry.at, entry.id),
+});
+
 export function messageOp(ctx: StoreContext, message: MessageRecord): WriteOp {
-  return putNew(ctx, 'message', {
-    ...message,
-    ...keys.message(message.ticketId, message.createdAt, message.id),
-    type: 'message',
-  });
+  return putNew(ctx, 'message', messageCodec.toItem(message));
 }
 
 export function timeEntryOp(ctx: StoreContext, entry: TimeEntryRecord): WriteOp {
-  return putNew(ctx, 'timeEntry', {
-    ...entry,
-    ...keys.timeEntry(entry.ticketId, entry.at, entry.id),
-    type: 'timeEntry',
-  });
+  return putNew(ctx, 'timeEntry', timeEntryCodec.toItem(entry));
 }
 
-export async function listMessages(
+/** A ticket's messages in order, one Query per page; customers' pages leave internal notes out. */
+export function listMessages(
   ctx: StoreContext,
   ticketId: string,
-  options: { limit?: number; cursor?: string; includeInternal: boolean },
+  request: PageRequest & { includeInternal: boolean },
 ): Promise<Page<MessageRecord>> {
-  const { PK, SKPrefix } = keys.messagePrefix(ticketId);
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      // Customers never see internal notes; filtering here keeps them out of every page.
-      ...(options.includeInternal ? {} : { FilterExpression: 'visibility = :public' }),
-      ExpressionAttributeValues: {
-        ':pk': PK,
-        ':prefix': SKPrefix,
-        ...(options.includeInternal ? {} : { ':public': 'public' }),
-      },
-      Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, 'PK', PK),
-    }),
+  return queryPage(
+    ctx,
+    partitions.messages(ticketId),
+    messageCodec.fromItem,
+    { ...request, defaultLimit: 50 },
+    // Filtering in the query keeps internal notes out of every page a customer reads.
+    request.includeInternal
+      ? {}
+      : { filter: { expression: 'visibility = :public', values: { ':public': 'public' } } },
   );
-  const page: Page<MessageRecord> = {
-    items: (result.Items ?? []).map((item) => {
-      const { PK: _pk, SK: _sk, type: _type, ...message } = item;
-      return message as MessageRecord;
-    }),
-  };
-  const next = encodeCursor(result.LastEvaluatedKey);
-  if (next) page.nextCursor = next;
-  return page;
 }
 
-/** RFC Message-IDs of a ticket's latest `depth` messages, oldest first: the thread a new mail continues. */
+/**
+ * The RFC Message-IDs of the ticket's last `depth` messages, oldest first: the thread a new mail
+ * continues (In-Reply-To, References). Messages without one (API messages) are left out.
+ */
 export async function recentMessageIds(
   ctx: StoreContext,
   ticketId: string,
   depth: number,
 ): Promise<string[]> {
-  const { PK, SKPrefix } = keys.messagePrefix(ticketId);
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-      ProjectionExpression: 'messageId',
-      ScanIndexForward: false,
-      Limit: depth,
-    }),
-  );
-  return (result.Items ?? [])
-    .map((item) => item.messageId as unknown)
+  const { items } = await queryItems(ctx, partitions.messages(ticketId), {
+    attributes: ['messageId'],
+    descending: true,
+    limit: depth,
+  });
+  return items
+    .map((item) => item.messageId)
     .filter((id): id is string => typeof id === 'string')
     .reverse();
 }

@@ -3,6 +3,8 @@
 // the first month not closed yet. Every transition is conditional, so a schedule that fires twice,
 // or two closers racing, close a month once; a closer that died is replaced once its lease ends.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { codec } from './codec.ts';
 import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys } from './keys.ts';
@@ -27,7 +29,7 @@ export interface ClosedMonth {
   lineCount: number;
 }
 
-export interface ClosingMonth {
+interface ClosingMonth {
   month: string;
   state: 'closing';
   closeId: string;
@@ -36,18 +38,52 @@ export interface ClosingMonth {
   leaseUntil: string;
 }
 
-export type MonthRecord = ClosedMonth | ClosingMonth;
+type MonthRecord = ClosedMonth | ClosingMonth;
 
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  return rest;
+const exportObject = z.looseObject({ key: z.string(), sha256: z.string(), bytes: z.number() });
+
+const monthCodec = codec<MonthRecord>({
+  type: 'month',
+  schema: z.union([
+    z.looseObject({
+      month: z.string(),
+      state: z.literal('closed'),
+      closedAt: z.string(),
+      exportTimeZone: z.string(),
+      contentHash: z.string(),
+      csv: exportObject,
+      json: exportObject,
+      entryCount: z.number(),
+      accountCount: z.number(),
+      lineCount: z.number(),
+    }),
+    z.looseObject({
+      month: z.string(),
+      state: z.literal('closing'),
+      closeId: z.string(),
+      startedAt: z.string(),
+      leaseUntil: z.string(),
+    }),
+  ]),
+  key: (record) => keys.month(record.month),
+});
+
+/** The first month not closed yet. */
+interface MonthCursor {
+  month: string;
 }
+
+const monthCursorCodec = codec<MonthCursor>({
+  type: 'monthCursor',
+  schema: z.looseObject({ month: z.string() }),
+  key: () => keys.monthCursor(),
+});
 
 export async function getMonth(ctx: StoreContext, month: string): Promise<MonthRecord | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.month(month), ConsistentRead: true }),
   );
-  return result.Item ? (strip(result.Item) as unknown as MonthRecord) : undefined;
+  return result.Item ? monthCodec.fromItem(result.Item) : undefined;
 }
 
 export type Claim = { outcome: 'claimed' } | { outcome: 'closed'; record: ClosedMonth } | { outcome: 'busy' };
@@ -71,7 +107,7 @@ export async function claimMonth(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: { ...keys.month(month), type: 'month', ...record },
+        Item: monthCodec.toItem(record),
         ConditionExpression: 'attribute_not_exists(PK) OR (#state = :closing AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':closing': 'closing', ':now': record.startedAt },
@@ -95,7 +131,7 @@ export async function completeMonth(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: { ...keys.month(record.month), type: 'month', ...record },
+        Item: monthCodec.toItem(record),
         ConditionExpression: '#state = :closing AND closeId = :closeId',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':closing': 'closing', ':closeId': closeId },
@@ -113,7 +149,7 @@ export async function getMonthCursor(ctx: StoreContext): Promise<string | undefi
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.monthCursor(), ConsistentRead: true }),
   );
-  return result.Item?.month as string | undefined;
+  return result.Item ? monthCursorCodec.fromItem(result.Item).month : undefined;
 }
 
 /** Moves the cursor from `from` (undefined: not set yet) to `to`; false when someone else moved it. */
@@ -126,7 +162,7 @@ export async function moveMonthCursor(
     await ctx.doc.send(
       new PutCommand({
         TableName: ctx.tableName,
-        Item: { ...keys.monthCursor(), type: 'monthCursor', month: to },
+        Item: monthCursorCodec.toItem({ month: to }),
         ConditionExpression: from === undefined ? 'attribute_not_exists(PK)' : '#month = :from',
         ...(from === undefined
           ? {}

@@ -2,15 +2,19 @@
 // that causes it (a ticket opened, an agent's reply, a resolution), so it is never lost when a
 // handler crashes after its commit and never written twice when it retries. A sender claims an item,
 // sends it and marks it sent; unsent items stay in a sparse index the sender sweeps.
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import type { OutboundMail } from '../ports/mail.ts';
+import { codec } from './codec.ts';
 import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { addressHash } from './inbound-mail.ts';
-import { INDEX_FOR, keys, pendingOutboxIndexKeys } from './keys.ts';
+import { keys, partitions, pendingOutboxIndexKeys } from './keys.ts';
+import { queryItems } from './query.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'suppressed' | 'failed';
+const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'suppressed', 'failed'] as const;
+type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 export interface OutboxRecord {
   id: string;
@@ -30,40 +34,47 @@ export interface OutboxRecord {
   sentAt?: string;
 }
 
-export function outboxOp(ctx: StoreContext, record: OutboxRecord): WriteOp {
-  return putNew(ctx, 'outbox', {
-    ...record,
-    ...keys.outbox(record.id),
-    ...pendingOutboxIndexKeys(record),
-    type: 'outbox',
-  });
-}
+const outboxCodec = codec<OutboxRecord>({
+  type: 'outbox',
+  schema: z.looseObject({
+    id: z.string(),
+    kind: z.string(),
+    ticketId: z.optional(z.string()),
+    messageId: z.string(),
+    automatic: z.boolean(),
+    mail: z.looseObject({
+      from: z.string(),
+      to: z.array(z.string()),
+      subject: z.string(),
+      text: z.string(),
+      headers: z.record(z.string(), z.string()),
+    }),
+    status: z.enum(OUTBOX_STATUSES),
+    attempts: z.int(),
+    createdAt: z.string(),
+    claimedUntil: z.optional(z.string()),
+    sentAt: z.optional(z.string()),
+  }),
+  key: (record) => keys.outbox(record.id),
+  // Unsent items only: finishing an item removes it from the sweep's index.
+  index: pendingOutboxIndexKeys,
+});
 
-function fromItem(item: Record<string, unknown>): OutboxRecord {
-  const { PK: _pk, SK: _sk, type: _type, GSI5PK: _p, GSI5SK: _s, ...rest } = item;
-  return rest as unknown as OutboxRecord;
+export function outboxOp(ctx: StoreContext, record: OutboxRecord): WriteOp {
+  return putNew(ctx, 'outbox', outboxCodec.toItem(record));
 }
 
 export async function getOutboxItem(ctx: StoreContext, id: string): Promise<OutboxRecord | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.outbox(id), ConsistentRead: true }),
   );
-  return result.Item ? fromItem(result.Item) : undefined;
+  return result.Item ? outboxCodec.fromItem(result.Item) : undefined;
 }
 
 /** Unsent items, oldest first (index reads are eventually consistent: claim before sending). */
 export async function pendingOutboxIds(ctx: StoreContext, limit = 100): Promise<string[]> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: INDEX_FOR.pendingOutbox,
-      KeyConditionExpression: 'GSI5PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'OUTBOX#PENDING' },
-      ProjectionExpression: 'id',
-      Limit: limit,
-    }),
-  );
-  return (result.Items ?? []).map((item) => item.id as string);
+  const { items } = await queryItems(ctx, partitions.pendingOutbox(), { attributes: ['id'], limit });
+  return items.map((item) => item.id).filter((id): id is string => typeof id === 'string');
 }
 
 /**
@@ -93,7 +104,7 @@ export async function claimOutboxItem(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return result.Attributes ? fromItem(result.Attributes) : undefined;
+    return result.Attributes ? outboxCodec.fromItem(result.Attributes) : undefined;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return undefined;
     throw error;

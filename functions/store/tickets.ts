@@ -1,58 +1,84 @@
-// Ticket persistence: creation with a per-account sequential reference (no gaps, no duplicates,
-// even under concurrency), reads by id and reference, versioned saves and paged lists.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
-import { conditionFailureItem, isConditionalCheckFailed } from './conditions.ts';
+// Ticket persistence: the ticket record and its codec, the writes that create a ticket with its
+// account's next reference (no gaps, no duplicates, even under concurrency) and save it over the
+// version read, reads by id, ids and reference, and paged lists.
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { TICKET_KINDS, TICKET_STATUSES, type Ticket } from '../domain/ticket.ts';
+import type { TicketClocks } from '../domain/ticket-clocks.ts';
+import { codec, validated } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { INDEX_FOR, INDEX_KEY_ATTRIBUTES, keys, ticketIndexKeys } from './keys.ts';
-import {
-  ConcurrentChangeError,
-  commit,
-  putNew,
-  putVersioned,
-  type WriteOp,
-  withRetries,
-} from './transact.ts';
+import { keys, partitions, ticketIndexKeys } from './keys.ts';
+import { type Page, type PageRequest, queryItems, queryPage } from './query.ts';
+import { putNew, putVersioned, type WriteOp } from './transact.ts';
 
-/** What the store needs of a new ticket; the rest of the ticket is stored as given. */
-export interface NewTicket {
-  id: string;
-  accountId: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Earliest pending SLA deadline while the ticket is open (feeds the due-time index). */
-  nextDueAt?: string;
-  [field: string]: unknown;
-}
-
-export interface StoredTicket extends NewTicket {
-  /** Human reference, `<prefix>-<number>`, unique across the table. */
-  reference: string;
-  /** Position in the account's sequence, 1, 2, 3, ... */
+/** A ticket as stored: the domain's ticket plus what the store and the use cases need. */
+export interface TicketRecord extends Ticket {
+  /** Position in the account's sequence, 1, 2, 3, ... (the reference is `<prefix>-<number>`). */
   number: number;
-  version: number;
+  catalogId: string;
+  planId: string;
+  /** Earliest pending SLA deadline while open (the due-time index). */
+  nextDueAt?: string;
+  /** Where this ticket's ledger entries are (`<month>#<id>`), for reclassification. */
+  ledgerRefs: string[];
+  /** Work logged per conversation, each entry rounded to the increment (the per-conversation
+   * minimum, 002, is counted against it). */
+  workByConversation?: Record<string, number>;
+  channel: 'api' | 'email';
+  /** The registered contact who opened it, if any. */
+  contactEmail?: string;
+  /** The earlier ticket a late reply continued (reply after the reopen window or on a closed ticket). */
+  relatedTicketId?: string;
+  /** What metering decided at acceptance, in words (shown to agents and customers). */
+  entitlement: { decision: string; reason: string };
 }
 
-const MAX_CREATE_ATTEMPTS = 100;
+const ticketSchema: z.ZodMiniType<TicketRecord> = z.looseObject({
+  id: z.string(),
+  reference: z.string(),
+  accountId: z.string(),
+  subject: z.string(),
+  severity: z.string(),
+  kind: z.enum(TICKET_KINDS),
+  status: z.enum(TICKET_STATUSES),
+  version: z.int(),
+  sla: validated<TicketClocks>(),
+  severityConfirmed: z.boolean(),
+  slaExempt: z.boolean(),
+  clocksStartAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  acknowledgedAt: z.optional(z.string()),
+  firstResponseAt: z.optional(z.string()),
+  resolvedAt: z.optional(z.string()),
+  closedAt: z.optional(z.string()),
+  reopenedCount: z.int(),
+  assignee: z.optional(z.string()),
+  number: z.int(),
+  catalogId: z.string(),
+  planId: z.string(),
+  nextDueAt: z.optional(z.string()),
+  ledgerRefs: z.array(z.string()),
+  workByConversation: z.optional(z.record(z.string(), z.number())),
+  channel: z.enum(['api', 'email']),
+  contactEmail: z.optional(z.string()),
+  relatedTicketId: z.optional(z.string()),
+  entitlement: z.looseObject({ decision: z.string(), reason: z.string() }),
+});
 
-export function ticketItem(ticket: StoredTicket): Record<string, unknown> {
-  return { ...ticket, ...keys.ticket(ticket.id), ...ticketIndexKeys(ticket), type: 'ticket' };
-}
-
-function fromItem(item: Record<string, unknown>): StoredTicket {
-  const { PK: _pk, SK: _sk, type: _type, ...rest } = item;
-  for (const attribute of INDEX_KEY_ATTRIBUTES) delete rest[attribute];
-  return rest as StoredTicket;
-}
+export const ticketCodec = codec<TicketRecord>({
+  type: 'ticket',
+  schema: ticketSchema,
+  key: (ticket) => keys.ticket(ticket.id),
+  index: ticketIndexKeys,
+});
 
 /**
  * The writes that create ticket number `expectedSeq + 1` of its account: advance the account's
  * counter from `expectedSeq` (a conditional write, so two creators can never take one number) and
  * put the ticket. Labels: `counter`, `ticket`.
  */
-export function createTicketOps(ctx: StoreContext, ticket: StoredTicket, expectedSeq: number): WriteOp[] {
+export function createTicketOps(ctx: StoreContext, ticket: TicketRecord, expectedSeq: number): WriteOp[] {
   if (ticket.number !== expectedSeq + 1) throw new RangeError('ticket number must follow the counter');
   return [
     {
@@ -71,25 +97,13 @@ export function createTicketOps(ctx: StoreContext, ticket: StoredTicket, expecte
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
-    putNew(ctx, 'ticket', ticketItem(ticket)),
+    putNew(ctx, 'ticket', ticketCodec.toItem(ticket)),
   ];
 }
 
 /** The write that saves a changed ticket over version `expectedVersion`. Label: `ticket`. */
-export function saveTicketOp(ctx: StoreContext, ticket: StoredTicket, expectedVersion: number): WriteOp {
-  return putVersioned(ctx, 'ticket', ticketItem(ticket), expectedVersion);
-}
-
-/**
- * Creates a ticket with the account's next reference, `<prefix>-<number>`, without gaps or
- * duplicates under concurrency. A lost race returns the counter's current value and we retry
- * from it; the last value seen is remembered per process, so a warm create is one round trip.
- */
-export function createTicket(
-  ctx: StoreContext,
-  input: { ticket: NewTicket; referencePrefix: string },
-): Promise<StoredTicket> {
-  return serializedPerAccount(ctx, input.ticket.accountId, () => allocateAndPut(ctx, input));
+export function saveTicketOp(ctx: StoreContext, ticket: TicketRecord, expectedVersion: number): WriteOp {
+  return putVersioned(ctx, 'ticket', ticketCodec.toItem(ticket), expectedVersion);
 }
 
 /**
@@ -114,154 +128,75 @@ export function serializedPerAccount<T>(
   return result;
 }
 
-async function allocateAndPut(
-  ctx: StoreContext,
-  input: { ticket: NewTicket; referencePrefix: string },
-): Promise<StoredTicket> {
-  const { ticket, referencePrefix } = input;
-  let expected = ctx.referenceHints.get(ticket.accountId) ?? 0;
-  return withRetries(async () => {
-    const number = expected + 1;
-    const stored: StoredTicket = { ...ticket, number, reference: `${referencePrefix}-${number}`, version: 1 };
-    try {
-      await commit(ctx, createTicketOps(ctx, stored, expected));
-    } catch (error) {
-      if (error instanceof ConcurrentChangeError) {
-        if (error.lost('ticket')) throw new ConflictError(`ticket ${ticket.id} already exists`);
-        const counter = error.failed.find((f) => f.label === 'counter');
-        // Someone else took `number`: continue from the counter's actual value.
-        if (counter) expected = typeof counter.current?.seq === 'number' ? counter.current.seq : 0;
-        ctx.referenceHints.set(ticket.accountId, expected);
-      }
-      throw error;
-    }
-    ctx.referenceHints.set(ticket.accountId, number);
-    return stored;
-  }, MAX_CREATE_ATTEMPTS);
-}
-
-export async function getTicket(ctx: StoreContext, ticketId: string): Promise<StoredTicket | undefined> {
+export async function getTicket(ctx: StoreContext, ticketId: string): Promise<TicketRecord | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.ticket(ticketId), ConsistentRead: true }),
   );
-  return result.Item ? fromItem(result.Item) : undefined;
+  return result.Item ? ticketCodec.fromItem(result.Item) : undefined;
+}
+
+/** BatchGetItem's limit of keys per request. */
+const MAX_BATCH_KEYS = 100;
+
+/**
+ * The tickets with these ids as stored now (consistent): one BatchGetItem per 100 ids instead of a
+ * GetItem each. Ids with no ticket are absent from the map.
+ */
+export async function getTicketsById(
+  ctx: StoreContext,
+  ids: readonly string[],
+): Promise<Map<string, TicketRecord>> {
+  const found = new Map<string, TicketRecord>();
+  for (let i = 0; i < ids.length; i += MAX_BATCH_KEYS) {
+    let request: Record<string, unknown>[] | undefined = ids
+      .slice(i, i + MAX_BATCH_KEYS)
+      .map((id) => ({ ...keys.ticket(id) }));
+    for (let attempt = 0; request && request.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result: BatchGetCommandOutput = await ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [ctx.tableName]: { Keys: request, ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[ctx.tableName] ?? []) {
+        const ticket = ticketCodec.fromItem(item);
+        found.set(ticket.id, ticket);
+      }
+      // Throttled or too large: DynamoDB hands back what it did not read; ask again with backoff.
+      request = result.UnprocessedKeys?.[ctx.tableName]?.Keys;
+    }
+  }
+  return found;
 }
 
 export async function getTicketByReference(
   ctx: StoreContext,
   reference: string,
-): Promise<StoredTicket | undefined> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: INDEX_FOR.ticketByReference,
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK = :sk',
-      ExpressionAttributeValues: { ':pk': `REF#${reference.toUpperCase()}`, ':sk': 'TICKET' },
-      Limit: 1,
-    }),
-  );
-  const item = result.Items?.[0];
-  return item ? fromItem(item) : undefined;
-}
-
-/**
- * Saves a changed ticket if nobody changed it since `expectedVersion` was read; the saved ticket has
- * version `expectedVersion + 1`. A lost race is a VersionConflictError carrying the current version.
- */
-export async function saveTicket(
-  ctx: StoreContext,
-  ticket: StoredTicket,
-  expectedVersion: number,
-): Promise<StoredTicket> {
-  if (!Number.isInteger(expectedVersion) || expectedVersion < 1) {
-    throw ValidationError.field('version', 'must be a positive integer');
-  }
-  const saved: StoredTicket = { ...ticket, version: expectedVersion + 1 };
-  try {
-    await ctx.doc.send(
-      new PutCommand({
-        TableName: ctx.tableName,
-        Item: ticketItem(saved),
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return saved;
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    const current = conditionFailureItem((error as { Item?: unknown }).Item);
-    if (!current) throw new NotFoundError(`ticket ${ticket.id}`);
-    throw new VersionConflictError(`ticket ${ticket.id}`, current.version as number | undefined);
-  }
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export interface ListOptions {
-  limit?: number;
-  cursor?: string;
-}
-
-const MAX_PAGE = 100;
-
-function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 25;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw ValidationError.field('limit', `must be an integer from 1 to ${MAX_PAGE}`);
-  }
-  return limit;
+): Promise<TicketRecord | undefined> {
+  const { items } = await queryItems(ctx, partitions.ticketByReference(reference), { limit: 1 });
+  return items[0] ? ticketCodec.fromItem(items[0]) : undefined;
 }
 
 /** An account's tickets, newest first, optionally of one status: one Query per page. */
-export async function listTicketsOfAccount(
+export function listTicketsOfAccount(
   ctx: StoreContext,
   accountId: string,
-  options: ListOptions & { status?: string } = {},
-): Promise<Page<StoredTicket>> {
-  const byStatus = options.status !== undefined;
-  const index = byStatus ? INDEX_FOR.ticketsByAccountAndStatus : INDEX_FOR.ticketsByAccount;
-  const partitionAttribute = byStatus ? 'GSI2PK' : 'GSI3PK';
-  const partition = byStatus
-    ? `ACCOUNT#${accountId}#STATUS#${options.status}`
-    : `ACCOUNT#${accountId}#TICKETS`;
-  return queryPage(ctx, index, partitionAttribute, partition, options);
+  request: PageRequest & { status?: string } = {},
+): Promise<Page<TicketRecord>> {
+  const partition =
+    request.status === undefined
+      ? partitions.ticketsOfAccount(accountId)
+      : partitions.ticketsOfAccountInStatus(accountId, request.status);
+  return queryPage(ctx, partition, ticketCodec.fromItem, request, { descending: true });
 }
 
 /** Tickets of one status across accounts (agents' queue), newest first. */
-export async function listTicketsByStatus(
+export function listTicketsByStatus(
   ctx: StoreContext,
   status: string,
-  options: ListOptions = {},
-): Promise<Page<StoredTicket>> {
-  return queryPage(ctx, INDEX_FOR.ticketsByStatus, 'GSI4PK', `STATUS#${status}`, options);
-}
-
-async function queryPage(
-  ctx: StoreContext,
-  index: string,
-  partitionAttribute: string,
-  partition: string,
-  options: ListOptions,
-): Promise<Page<StoredTicket>> {
-  const result = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.tableName,
-      IndexName: index,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': partitionAttribute },
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: pageLimit(options.limit),
-      ExclusiveStartKey: decodeCursor(options.cursor, partitionAttribute, partition),
-    }),
-  );
-  const page: Page<StoredTicket> = { items: (result.Items ?? []).map(fromItem) };
-  const nextCursor = encodeCursor(result.LastEvaluatedKey);
-  if (nextCursor) page.nextCursor = nextCursor;
-  return page;
+  request: PageRequest = {},
+): Promise<Page<TicketRecord>> {
+  return queryPage(ctx, partitions.ticketsInStatus(status), ticketCodec.fromItem, request, {
+    descending: true,
+  });
 }

@@ -23,7 +23,7 @@ export class ConcurrentChangeError extends Error {
 }
 
 /** DynamoDB's limit of items per transaction. */
-export const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_ITEMS = 100;
 
 export async function commit(ctx: StoreContext, ops: WriteOp[]): Promise<void> {
   if (ops.length === 0) return;

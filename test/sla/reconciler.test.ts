@@ -14,10 +14,9 @@ import { awsScheduler } from '../../functions/adapters/scheduler-aws.ts';
 import { localScheduler } from '../../functions/adapters/scheduler-local.ts';
 import { changeTicket } from '../../functions/app/tickets.ts';
 import type { SchedulerPort, SlaSchedule } from '../../functions/ports/scheduler.ts';
-import { currentTickets } from '../../functions/sla/current-tickets.ts';
 import { reconcilerHandler, ticketChange } from '../../functions/sla/reconciler.ts';
 import { desiredSchedules, type TicketImage } from '../../functions/sla/schedules.ts';
-import { getTicket } from '../../functions/store/tickets.ts';
+import { getTicket, getTicketsById } from '../../functions/store/tickets.ts';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller.ts';
 import { b2beeCatalog, type Desk, deskOn, frozenClock, type SlaTestTable, slaTestTable } from './helpers.ts';
 
@@ -79,7 +78,7 @@ function awsReconciler() {
     }),
     currentTickets: async (ids) => {
       reads += 1;
-      return currentTickets(table.store, ids);
+      return getTicketsById(table.store, ids);
     },
     clock,
   });
@@ -180,7 +179,7 @@ describe('idempotency', () => {
     const scheduler = localScheduler(table.store);
     const reconcile = reconcilerHandler({
       scheduler,
-      currentTickets: (ids) => currentTickets(table.store, ids),
+      currentTickets: (ids) => getTicketsById(table.store, ids),
       clock,
     });
     const ticket = await desk.open();
@@ -214,7 +213,7 @@ describe('idempotency', () => {
       const memory = memoryScheduler();
       const reconcile = reconcilerHandler({
         scheduler: memory,
-        currentTickets: (ids) => currentTickets(table.store, ids),
+        currentTickets: (ids) => getTicketsById(table.store, ids),
         clock,
       });
       // One record per batch: each redelivery is its own invocation.
@@ -225,7 +224,7 @@ describe('idempotency', () => {
     const memory = memoryScheduler();
     await reconcilerHandler({
       scheduler: memory,
-      currentTickets: (ids) => currentTickets(table.store, ids),
+      currentTickets: (ids) => getTicketsById(table.store, ids),
       clock,
     })({
       Records: [records[0]!, records[2]!, records[1]!, records[3]!, records[0]!],

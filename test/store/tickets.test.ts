@@ -1,189 +1,168 @@
-import { randomUUID } from 'node:crypto';
+// Ticket persistence through the paths production runs: tickets opened with `openTicketFor` and
+// changed with `changeTicket` (functions/app/tickets.ts), read and listed through the store.
 import { describe, expect, test } from 'vitest';
+import { appContext } from '../../functions/app/context.ts';
+import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
+import { NotFoundError, ValidationError, VersionConflictError } from '../../functions/domain/errors.ts';
+import { listMessages, messageOp } from '../../functions/store/messages.ts';
 import {
-  ConflictError,
-  NotFoundError,
-  ValidationError,
-  VersionConflictError,
-} from '../../functions/domain/errors.ts';
-import {
-  createTicket,
   getTicket,
   getTicketByReference,
+  getTicketsById,
   listTicketsByStatus,
   listTicketsOfAccount,
-  type NewTicket,
-  saveTicket,
 } from '../../functions/store/tickets.ts';
-import { newAccountId, testStore } from './helpers.ts';
+import { newProcess, openTicket, seedAccount, testStore, uniquePrefix } from './helpers.ts';
 
-function newTicket(accountId: string, overrides: Partial<NewTicket> = {}): NewTicket {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    accountId,
-    status: 'new',
-    subject: 'Export fails',
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
+async function allOfAccount(accountId: string): Promise<TicketRecord[]> {
+  const ctx = testStore();
+  const all: TicketRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listTicketsOfAccount(ctx, accountId, { limit: 20, ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
 }
 
 describe('ticket references', () => {
-  test('50 parallel creations for one account get references 1..50 exactly once', async () => {
-    const accountId = newAccountId();
-    // Five store contexts behave like five processes (containers): each queues its own creations,
-    // none knows the others' counter, so they race on the conditional counter.
-    const processes = Array.from({ length: 5 }, () => testStore());
-    const created = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        createTicket(processes[i % processes.length]!, {
-          ticket: newTicket(accountId),
-          referencePrefix: 'ACME',
-        }),
-      ),
+  test('50 parallel openings for one account get references 1..50 exactly once', async () => {
+    const prefix = uniquePrefix();
+    const accountId = await seedAccount(testStore(), prefix);
+    // Five app contexts behave like five processes (containers): each queues its own openings, none
+    // knows what the others took, so they race on the conditional counter.
+    const processes = Array.from({ length: 5 }, newProcess);
+    const opened = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => openTicket(processes[i % processes.length]!, accountId)),
     );
-    const numbers = created.map((t) => t.number).sort((a, b) => a - b);
+    const numbers = opened.map((t) => t.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(new Set(created.map((t) => t.reference)).size).toBe(50);
+    expect(new Set(opened.map((t) => t.reference))).toEqual(
+      new Set(Array.from({ length: 50 }, (_, i) => `${prefix}-${i + 1}`)),
+    );
     // What is stored agrees with what was returned.
-    const ctx = testStore();
-    const all = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listTicketsOfAccount(ctx, accountId, { limit: 20, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(all.map((t) => t.number).sort((a, b) => a - b)).toEqual(numbers);
-  });
+    const stored = await allOfAccount(accountId);
+    expect(stored.map((t) => t.number).sort((a, b) => a - b)).toEqual(numbers);
+  }, 60_000);
 
   test('accounts have independent sequences', async () => {
-    const ctx = testStore();
-    const a = newAccountId();
-    const b = newAccountId();
-    const a1 = await createTicket(ctx, { ticket: newTicket(a), referencePrefix: 'AAA' });
-    const b1 = await createTicket(ctx, { ticket: newTicket(b), referencePrefix: 'BBB' });
-    const a2 = await createTicket(ctx, { ticket: newTicket(a), referencePrefix: 'AAA' });
-    expect([a1.reference, b1.reference, a2.reference]).toEqual(['AAA-1', 'BBB-1', 'AAA-2']);
+    const ctx = newProcess();
+    const [pa, pb] = [uniquePrefix(), uniquePrefix()];
+    const a = await seedAccount(ctx.store, pa);
+    const b = await seedAccount(ctx.store, pb);
+    const a1 = await openTicket(ctx, a);
+    const b1 = await openTicket(ctx, b);
+    const a2 = await openTicket(ctx, a);
+    expect([a1.reference, b1.reference, a2.reference]).toEqual([`${pa}-1`, `${pb}-1`, `${pa}-2`]);
   });
 
-  test('a stale hint (another container created tickets meanwhile) still yields the next number', async () => {
-    const accountId = newAccountId();
-    const first = testStore();
-    const second = testStore();
-    await createTicket(first, { ticket: newTicket(accountId), referencePrefix: 'X' });
-    await createTicket(second, { ticket: newTicket(accountId), referencePrefix: 'X' });
-    await createTicket(second, { ticket: newTicket(accountId), referencePrefix: 'X' });
-    const fourth = await createTicket(first, { ticket: newTicket(accountId), referencePrefix: 'X' });
-    expect(fourth.reference).toBe('X-4');
-  });
-
-  test('creating the same ticket id twice is a conflict and does not consume a number', async () => {
-    const ctx = testStore();
-    const accountId = newAccountId();
-    const ticket = newTicket(accountId);
-    await createTicket(ctx, { ticket, referencePrefix: 'DUP' });
-    await expect(createTicket(ctx, { ticket, referencePrefix: 'DUP' })).rejects.toBeInstanceOf(ConflictError);
-    const next = await createTicket(ctx, { ticket: newTicket(accountId), referencePrefix: 'DUP' });
-    expect(next.number).toBe(2);
+  test('a process that did not see the others’ openings still takes the next number', async () => {
+    const prefix = uniquePrefix();
+    const accountId = await seedAccount(testStore(), prefix);
+    const first = newProcess();
+    const second = newProcess();
+    await openTicket(first, accountId);
+    await openTicket(second, accountId);
+    await openTicket(second, accountId);
+    expect((await openTicket(first, accountId)).reference).toBe(`${prefix}-4`);
   });
 });
 
 describe('reads', () => {
-  test('by id and by reference (case-insensitive)', async () => {
-    const ctx = testStore();
-    const created = await createTicket(ctx, { ticket: newTicket(newAccountId()), referencePrefix: 'Read' });
-    expect(await getTicket(ctx, created.id)).toEqual(created);
-    expect(await getTicketByReference(ctx, created.reference.toLowerCase())).toEqual(created);
-    expect(await getTicket(ctx, 'missing')).toBeUndefined();
+  test('by id, by ids and by reference (case-insensitive), as opened', async () => {
+    const ctx = newProcess();
+    const opened = await openTicket(ctx, await seedAccount(ctx.store));
+    expect(await getTicket(ctx.store, opened.id)).toEqual(opened);
+    expect(await getTicketByReference(ctx.store, opened.reference.toLowerCase())).toEqual(opened);
+    expect(await getTicket(ctx.store, 'missing')).toBeUndefined();
+    const byId = await getTicketsById(ctx.store, [opened.id, 'missing']);
+    expect([...byId.keys()]).toEqual([opened.id]);
+    expect(byId.get(opened.id)).toEqual(opened);
   });
 
   test('lists by account and status, and a cursor cannot page through another account', async () => {
-    const ctx = testStore();
-    const a = newAccountId();
-    const b = newAccountId();
-    for (let i = 0; i < 3; i++) await createTicket(ctx, { ticket: newTicket(a), referencePrefix: 'L' });
-    const waiting = await createTicket(ctx, {
-      ticket: newTicket(a, { status: 'waiting_on_customer' }),
-      referencePrefix: 'L',
-    });
-    const page = await listTicketsOfAccount(ctx, a, { status: 'waiting_on_customer' });
-    expect(page.items.map((t) => t.id)).toEqual([waiting.id]);
-    const first = await listTicketsOfAccount(ctx, a, { limit: 2 });
+    const ctx = newProcess();
+    const a = await seedAccount(ctx.store);
+    const b = await seedAccount(ctx.store);
+    for (let i = 0; i < 3; i++) await openTicket(ctx, a);
+    const triaged = await openTicket(ctx, a);
+    await changeTicket(ctx, triaged.id, () => [{ type: 'triage' }]);
+    const page = await listTicketsOfAccount(ctx.store, a, { status: 'acknowledged' });
+    expect(page.items.map((t) => t.id)).toEqual([triaged.id]);
+    const first = await listTicketsOfAccount(ctx.store, a, { limit: 2 });
     expect(first.items).toHaveLength(2);
+    // Newest first.
+    expect(first.items[0]!.number).toBe(4);
     expect(first.nextCursor).toBeDefined();
-    await expect(listTicketsOfAccount(ctx, b, { cursor: first.nextCursor })).rejects.toBeInstanceOf(
+    await expect(listTicketsOfAccount(ctx.store, b, { cursor: first.nextCursor! })).rejects.toBeInstanceOf(
       ValidationError,
     );
-    await expect(listTicketsOfAccount(ctx, a, { limit: 0 })).rejects.toThrow(/limit/);
-    const queue = await listTicketsByStatus(ctx, 'waiting_on_customer', { limit: 100 });
-    expect(queue.items.some((t) => t.id === waiting.id)).toBe(true);
+    await expect(listTicketsOfAccount(ctx.store, a, { limit: 0 })).rejects.toThrow(/limit/);
+    const queue = await listTicketsByStatus(ctx.store, 'acknowledged', { limit: 100 });
+    expect(queue.items.some((t) => t.id === triaged.id)).toBe(true);
   });
 });
 
 describe('optimistic locking', () => {
-  test('20 parallel conditional updates of one ticket lose no update', async () => {
-    const ctx = testStore();
-    const created = await createTicket(ctx, {
-      ticket: newTicket(newAccountId(), { notes: [] as string[] }),
-      referencePrefix: 'LOCK',
-    });
-    // Each writer reads, appends its note and saves conditionally; on conflict it re-reads and retries.
-    const outcomes = { applied: 0, conflicts: 0 };
+  test('20 parallel changes of one ticket lose none', async () => {
+    const opener = newProcess();
+    const opened = await openTicket(opener, await seedAccount(opener.store));
+    // Each writer assigns the ticket and adds its note in the same transaction, on a store context of
+    // its own; a writer that lost the race re-reads and applies its change again.
     await Promise.all(
       Array.from({ length: 20 }, async (_, writer) => {
-        const client = testStore();
-        for (;;) {
-          const current = (await getTicket(client, created.id))!;
-          const notes = [...(current.notes as string[]), `writer-${writer}`];
-          try {
-            await saveTicket(client, { ...current, notes }, current.version);
-            outcomes.applied++;
-            return;
-          } catch (error) {
-            if (!(error instanceof VersionConflictError)) throw error;
-            outcomes.conflicts++;
-          }
-        }
+        const ctx = newProcess();
+        const changed = await changeTicket(
+          ctx,
+          opened.id,
+          () => [{ type: 'assign', assignee: `agent-${writer}` }],
+          {
+            extraOps: async (ticket) => [
+              messageOp(ctx.store, {
+                id: ctx.newId(),
+                ticketId: ticket.id,
+                accountId: ticket.accountId,
+                author: { type: 'agent', keyId: `agent-${writer}` },
+                visibility: 'internal',
+                automatic: false,
+                channel: 'api',
+                body: `note of writer ${writer}`,
+                createdAt: new Date().toISOString(),
+              }),
+            ],
+          },
+        );
+        expect(changed.changed).toBe(true);
       }),
     );
-    const final = (await getTicket(ctx, created.id))!;
-    expect(outcomes.applied).toBe(20);
+    const final = (await getTicket(opener.store, opened.id))!;
     expect(final.version).toBe(21);
-    expect([...(final.notes as string[])].sort()).toEqual(
-      Array.from({ length: 20 }, (_, i) => `writer-${i}`).sort(),
-    );
-  });
+    const messages = await listMessages(opener.store, opened.id, { includeInternal: true, limit: 100 });
+    const notes = messages.items.filter((m) => m.visibility === 'internal').map((m) => m.body);
+    expect(notes.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `note of writer ${i}`).sort());
+  }, 60_000);
 
-  test('a stale version is refused with the current version, and the stored ticket is unchanged', async () => {
-    const ctx = testStore();
-    const created = await createTicket(ctx, { ticket: newTicket(newAccountId()), referencePrefix: 'V' });
-    const updated = await saveTicket(ctx, { ...created, status: 'in_progress' }, 1);
-    expect(updated.version).toBe(2);
-    const stale = saveTicket(ctx, { ...created, status: 'resolved' }, 1);
+  test('a stale If-Match is refused with the current version, and the stored ticket is unchanged', async () => {
+    const ctx = newProcess();
+    const opened = await openTicket(ctx, await seedAccount(ctx.store));
+    const triaged = await changeTicket(ctx, opened.id, () => [{ type: 'triage' }], { ifMatch: 1 });
+    expect(triaged.ticket.version).toBe(2);
+    const stale = changeTicket(ctx, opened.id, () => [{ type: 'setStatus', status: 'resolved' }], {
+      ifMatch: 1,
+    });
     await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
     await expect(stale).rejects.toMatchObject({ currentVersion: 2 });
-    expect((await getTicket(ctx, created.id))?.status).toBe('in_progress');
+    expect((await getTicket(ctx.store, opened.id))?.status).toBe('acknowledged');
     // The status index follows the saved status.
-    const inProgress = await listTicketsOfAccount(ctx, created.accountId, { status: 'in_progress' });
-    expect(inProgress.items.map((t) => t.id)).toEqual([created.id]);
+    const acknowledged = await listTicketsOfAccount(ctx.store, opened.accountId, { status: 'acknowledged' });
+    expect(acknowledged.items.map((t) => t.id)).toEqual([opened.id]);
+    expect((await listTicketsOfAccount(ctx.store, opened.accountId, { status: 'new' })).items).toEqual([]);
   });
 
-  test('saving a ticket that does not exist is not found', async () => {
-    const ctx = testStore();
-    const now = new Date().toISOString();
-    const ghost = {
-      id: randomUUID(),
-      accountId: 'a',
-      reference: 'G-1',
-      number: 1,
-      status: 'new',
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
-    await expect(saveTicket(ctx, ghost, 1)).rejects.toBeInstanceOf(NotFoundError);
+  test('changing a ticket that does not exist is not found', async () => {
+    await expect(changeTicket(appContext(testStore()), 'no-such-ticket', () => [])).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

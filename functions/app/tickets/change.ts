@@ -19,20 +19,13 @@ import { agentReplyMessageId } from '../../mail/ticket-mail.ts';
 import { getAccountState } from '../../store/accounts.ts';
 import { ledgerEntriesByRef, ledgerRef } from '../../store/ledger.ts';
 import { type MessageRecord, messageOp } from '../../store/messages.ts';
+import type { TicketRecord } from '../../store/tickets.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
 import { openTicketFor } from './open.ts';
-import {
-  asStored,
-  ledgerOps,
-  poolOps,
-  poolUsages,
-  type TicketRecord,
-  ticketContextOf,
-  withNextDue,
-} from './record.ts';
+import { ledgerOps, poolOps, poolUsages, ticketContextOf, withNextDue } from './record.ts';
 import { loadTicket } from './view.ts';
 
 export interface Changed {
@@ -123,7 +116,7 @@ export function changeTicket(
     if (!writes) return { ticket, events, catalog, changed: false };
     // Commit.
     const ops: WriteOp[] = [
-      saveTicketOp(ctx.store, asStored(next), ticket.version),
+      saveTicketOp(ctx.store, next, ticket.version),
       ...(state ? poolOps(ctx, ticket.accountId, state.pools, effects.usage) : []),
       ...ledgerOps(ctx, effects.entries),
       ...(message ? [messageOp(ctx.store, message)] : []),

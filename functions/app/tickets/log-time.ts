@@ -8,11 +8,12 @@ import { billTime } from '../../domain/time-billing.ts';
 import { getAccountState } from '../../store/accounts.ts';
 import { ledgerRef } from '../../store/ledger.ts';
 import { type TimeEntryRecord, timeEntryOp } from '../../store/messages.ts';
+import type { TicketRecord } from '../../store/tickets.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { commit, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import type { Changed } from './change.ts';
-import { asStored, ledgerOps, poolOps, poolUsages, type TicketRecord } from './record.ts';
+import { ledgerOps, poolOps, poolUsages } from './record.ts';
 import { loadTicket } from './view.ts';
 
 export interface TimeEntryInput {
@@ -93,7 +94,7 @@ export async function logTime(
     };
     // Commit.
     await commit(ctx.store, [
-      saveTicketOp(ctx.store, asStored(next), ticket.version),
+      saveTicketOp(ctx.store, next, ticket.version),
       timeEntryOp(ctx.store, entry),
       ...poolOps(ctx, ticket.accountId, state.pools, billed.usage),
       ...ledgerOps(ctx, entries, now),

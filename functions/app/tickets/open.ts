@@ -16,19 +16,12 @@ import {
 } from '../../store/idempotency.ts';
 import { ledgerRef } from '../../store/ledger.ts';
 import { type MessageRecord, messageOp } from '../../store/messages.ts';
+import type { TicketRecord } from '../../store/tickets.ts';
 import { createTicketOps, serializedPerAccount } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
-import {
-  asStored,
-  ledgerOps,
-  poolOps,
-  poolUsages,
-  type TicketRecord,
-  ticketContextOf,
-  withNextDue,
-} from './record.ts';
+import { ledgerOps, poolOps, poolUsages, ticketContextOf, withNextDue } from './record.ts';
 
 export interface Idempotency {
   scope: string;
@@ -147,7 +140,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
       });
       // Commit.
       const ops: WriteOp[] = [
-        ...createTicketOps(ctx.store, asStored(ticket), state.ticketSeq),
+        ...createTicketOps(ctx.store, ticket, state.ticketSeq),
         ...poolOps(ctx, state.account.id, state.pools, metered.usage),
         ...ledgerOps(ctx, metered.entries),
         messageOp(ctx.store, message),

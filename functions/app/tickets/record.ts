@@ -1,45 +1,16 @@
-// The ticket as the use cases keep it (the domain's ticket plus what the store and mail need), and
-// the plan plumbing every ticket use case shares: the domain's view of a plan, pool counters to save.
+// What every ticket use case shares: the due-time attribute, the domain's view of a plan, the pool
+// counters and ledger entries to save.
 import { type Catalog, planById } from '../../domain/catalog.ts';
 import type { PoolUsage } from '../../domain/entitlements.ts';
 import type { LedgerEntry } from '../../domain/ledger.ts';
 import { bookInOpenMonth } from '../../domain/month-close.ts';
 import type { Plan } from '../../domain/plan.ts';
-import { nextDueAt, type Ticket, type TicketContext } from '../../domain/ticket.ts';
+import { nextDueAt, type TicketContext } from '../../domain/ticket.ts';
 import { type AccountState, type PoolRecord, savePoolOp } from '../../store/accounts.ts';
 import { ledgerOp } from '../../store/ledger.ts';
-import type { StoredTicket } from '../../store/tickets.ts';
+import type { TicketRecord } from '../../store/tickets.ts';
 import type { WriteOp } from '../../store/transact.ts';
 import type { AppContext } from '../context.ts';
-
-/** A ticket as stored: the domain's ticket plus what the store and the other use cases need. */
-export interface TicketRecord extends Ticket {
-  number: number;
-  catalogId: string;
-  planId: string;
-  /** Earliest pending SLA deadline while open (the due-time index). */
-  nextDueAt?: string;
-  /** Where this ticket's ledger entries are (`<month>#<id>`), for reclassification. */
-  ledgerRefs: string[];
-  /** Work logged per conversation, each entry rounded to the increment (the per-conversation
-   * minimum, 002, is counted against it). */
-  workByConversation?: Record<string, number>;
-  channel: 'api' | 'email';
-  /** The registered contact who opened it, if any. */
-  contactEmail?: string;
-  /** The earlier ticket a late reply continued (reply after the reopen window or on a closed ticket). */
-  relatedTicketId?: string;
-  /** What metering decided at acceptance, in words (shown to agents and customers). */
-  entitlement: { decision: string; reason: string };
-}
-
-export function asRecord(stored: StoredTicket): TicketRecord {
-  return stored as unknown as TicketRecord;
-}
-
-export function asStored(ticket: TicketRecord): StoredTicket {
-  return ticket as unknown as StoredTicket;
-}
 
 /** `ticket` with its due-time index attribute matching its clocks. */
 export function withNextDue(ticket: TicketRecord): TicketRecord {

@@ -5,9 +5,10 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { Plan } from '../../domain/plan.ts';
 import { slaView } from '../../domain/ticket.ts';
 import { requireCatalog } from '../../store/catalogs.ts';
+import type { TicketRecord } from '../../store/tickets.ts';
 import { getTicket } from '../../store/tickets.ts';
 import { type AppContext, assertCanSee, type Principal } from '../context.ts';
-import { asRecord, planOf, type TicketRecord } from './record.ts';
+import { planOf } from './record.ts';
 
 export interface Loaded {
   ticket: TicketRecord;
@@ -23,7 +24,7 @@ export async function loadTicket(
 ): Promise<Loaded> {
   const stored = await getTicket(ctx.store, ticketId);
   if (!stored) throw new NotFoundError(`ticket ${ticketId}`);
-  const ticket = asRecord(stored);
+  const ticket = stored;
   if (principal) assertCanSee(principal, ticket.accountId, `ticket ${ticketId}`);
   const { catalog } = await requireCatalog(ctx.store, ticket.catalogId);
   return { ticket, catalog, plan: planOf(catalog, ticket.planId) };
