@@ -22,10 +22,9 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
-/** The same key reused with a different request: RFC-style 422. */
+/** The same key reused with a different request. */
 export class IdempotencyMismatchError extends DeskError {
   readonly code = 'idempotency_mismatch';
-  readonly status = 422;
   constructor() {
     super('this Idempotency-Key was already used with a different request');
     this.name = 'IdempotencyMismatchError';
