@@ -100,9 +100,12 @@ function decodedSegment(segment: string): string {
 /** Query parameters as API Gateway passes them: a repeated name's values joined with a comma. */
 function queryParameters(url: URL): Record<string, string> | undefined {
   if (!url.search) return undefined;
-  const out: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) out[name] = name in out ? `${out[name]},${value}` : value;
-  return out;
+  const joined = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
+  }
+  return Object.fromEntries(joined);
 }
 
 /** The answer to an error; a 500 is logged with its request id, as a Lambda's would be. */

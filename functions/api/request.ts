@@ -48,11 +48,11 @@ export function queryParameters(event: HttpEvent): Record<string, string> {
     if (seen.has(name)) throw ValidationError.field(`query.${name}`, 'is given more than once');
     seen.add(name);
   }
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
 }
 
 /** `if-match` -> `If-Match`: headers are named in errors as they are written in documentation. */

@@ -95,6 +95,8 @@ describe('query parameters', () => {
       ['limit=1&limit=2', 'query.limit'],
       ['cursor=a&cursor=b', 'query.cursor'],
       ['status=new&status=closed', 'query.status'],
+      // Names an object inherits are names like any other.
+      ['constructor=a&constructor=b', 'query.constructor'],
     ] as const) {
       const answer = await clients.agent('GET', `/v1/tickets?accountId=${accountId}&${query}`);
       expect(answer.status, query).toBe(400);
