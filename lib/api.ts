@@ -1,5 +1,5 @@
-// The HTTPS API in AWS: an API Gateway HTTP API whose routes come from the route contract
-// (functions/api/contract.ts), one Lambda function per route group, the API-key authorizer on
+// The HTTPS API in AWS: an API Gateway HTTP API whose routes come from the route table
+// (functions/api/routes.ts), one Lambda function per route group, the API-key authorizer on
 // every non-public route, throttling and JSON access logs on the default stage, and table grants
 // cut to what each function does.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -20,8 +20,8 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeGroups } from '../functions/api/contract.ts';
-import type { RouteContract } from '../functions/api/routing.ts';
+import { routeGroups } from '../functions/api/routes.ts';
+import type { RouteSpec } from '../functions/api/routing.ts';
 import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
 import { lambdaFunction } from './functions.ts';
 
@@ -129,12 +129,12 @@ export class SupportDeskApi extends Construct {
       this.functions[group] = fn;
       this.grantTable(fn, READ_ONLY_GROUPS.has(group) ? 'read' : 'readWrite');
       const integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, fn);
-      for (const contract of Object.values(routes)) {
-        const [route] = this.addRoute(contract, integration, authorizer);
-        if (contract.roles === 'public' && route) {
+      for (const spec of Object.values(routes)) {
+        const [route] = this.addRoute(spec, integration, authorizer);
+        if (spec.roles === 'public' && route) {
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${contract.routeKey} is public by contract (DESIGN.md): health checks and the OpenAPI document need no API key`,
+            reason: `${spec.routeKey} is public by design (DESIGN.md): health checks and the OpenAPI document need no API key`,
           });
         }
       }
@@ -142,16 +142,16 @@ export class SupportDeskApi extends Construct {
   }
 
   private addRoute(
-    contract: RouteContract,
+    spec: RouteSpec,
     integration: HttpLambdaIntegration,
     authorizer: HttpLambdaAuthorizer,
   ): HttpRoute[] {
-    const [method, path] = contract.routeKey.split(' ') as [HttpMethod, string];
+    const [method, path] = spec.routeKey.split(' ') as [HttpMethod, string];
     return this.httpApi.addRoutes({
       path,
       methods: [method],
       integration,
-      ...(contract.roles === 'public' ? {} : { authorizer }),
+      ...(spec.roles === 'public' ? {} : { authorizer }),
     });
   }
 

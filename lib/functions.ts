@@ -10,7 +10,7 @@ import {
   type NodejsFunctionProps,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct, IConstruct } from 'constructs';
-import { routeGroups } from '../functions/api/contract.ts';
+import { routeGroups } from '../functions/api/routes.ts';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from './bundling.ts';
 
 export interface LambdaEntry {
@@ -34,12 +34,12 @@ const entry = (file: string, lazyModules?: Record<string, string>): LambdaEntry 
 /** Lazy modules per API route group, and the intake's (the specifiers are in package.json "imports"). */
 const API_LAZY_MODULES: Record<string, Record<string, string>> = {
   // Holiday rules of every country (date-holidays, 1.4 MB) are needed only when a catalog is saved.
-  admin: { '#holidays': 'functions/catalog/holidays.ts' },
+  catalogs: { '#holidays': 'functions/catalog/holidays.ts' },
   // html-to-text: only for mail without a text/plain part.
   mail: { '#html-text': 'functions/email/html-text.ts' },
 };
 
-/** Names are `<folder>-<file>` of the entry; the API has one function per route group of the contract. */
+/** Names are `<folder>-<file>` of the entry; the API has one function per route group of the route table. */
 export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'api-auth': entry('functions/api/auth.ts'),
   ...Object.fromEntries(

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { problem } from '../functions/api/http.ts';
+import { problem } from '../functions/api/problems.ts';
+import { MAX_BODY_BYTES } from '../functions/api/request.ts';
 import { UnauthorizedError, ValidationError } from '../functions/domain/errors.ts';
+import { log } from '../functions/shared/log.ts';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -23,7 +25,7 @@ export interface Route {
 export type Authorize = (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
 
 /** API Gateway HTTP APIs accept up to 10 MB; the product documents a 1 MB request body limit. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 interface CompiledRoute extends Route {
   method: string;
@@ -63,12 +65,15 @@ function lambdaContext(requestId: string, name: string): Context {
   };
 }
 
+/** The body, refused as soon as it is larger than the limit (by Content-Length, or as it streams in). */
 async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const tooLarge = () => ValidationError.field('body', `is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw ValidationError.field('body', `is larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -81,6 +86,46 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
   response.end(
     result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''),
   );
+}
+
+/** A path segment decoded as API Gateway does; a malformed escape is left for the route to name. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Query parameters as API Gateway passes them: a repeated name's values joined with a comma. */
+function queryParameters(url: URL): Record<string, string> | undefined {
+  if (!url.search) return undefined;
+  const joined = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
+  }
+  return Object.fromEntries(joined);
+}
+
+/** The answer to an error; a 500 is logged with its request id, as a Lambda's would be. */
+function failure(
+  error: unknown,
+  requestId: string,
+  routeKey: string | undefined,
+): APIGatewayProxyStructuredResultV2 {
+  const response = problem(error, requestId);
+  if (response.statusCode === 500) {
+    log('error', 'request failed', {
+      handler: 'local-http',
+      requestId,
+      ...(routeKey ? { routeKey } : {}),
+      status: 500,
+      error: error instanceof Error ? error.name : 'unknown',
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  }
+  return response;
 }
 
 /** 503 with Retry-After: what a part of the local runtime answers before it is up. */
@@ -108,6 +153,7 @@ export function createHttpServer(
     const requestId = randomUUID();
     // The port is claimed before the database starts: until then, say so instead of failing.
     if (!ready()) return send(response, starting('The support desk is starting; try again in a moment.'));
+    let routeKey: string | undefined;
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
@@ -135,6 +181,7 @@ export function createHttpServer(
           body: JSON.stringify({ type: 'about:blank', title: 'Method Not Allowed', status: 405 }),
         });
       }
+      routeKey = route.routeKey;
       let authorizer: Record<string, string> | undefined;
       if (!route.public) {
         // API Gateway answers unauthorized requests itself; so does this stand-in.
@@ -143,14 +190,14 @@ export function createHttpServer(
       }
       const match = route.pattern.exec(url.pathname)!;
       const pathParameters = Object.fromEntries(
-        route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+        route.names.map((name, i) => [name, decodedSegment(match[i + 1]!)]),
       );
       const body = await readBody(request);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
       }
-      const queryStringParameters = url.search ? Object.fromEntries(url.searchParams) : undefined;
+      const queryStringParameters = queryParameters(url);
       const now = new Date();
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',
@@ -184,7 +231,7 @@ export function createHttpServer(
       };
       send(response, await route.handler(event, lambdaContext(requestId, route.routeKey)));
     } catch (error) {
-      send(response, problem(error, requestId));
+      send(response, failure(error, requestId, routeKey));
     }
   });
 }

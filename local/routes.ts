@@ -1,10 +1,11 @@
-// The routes the local runtime serves: the API contract's route keys, each handled by the same
+// The routes the local runtime serves: the route table's route keys, each handled by the same
 // route-group function API Gateway invokes in AWS (functions/api/<group>.ts).
 import { handler as accounts } from '../functions/api/accounts.ts';
 import { handler as admin } from '../functions/api/admin.ts';
-import { routeGroups } from '../functions/api/contract.ts';
+import { handler as catalogs } from '../functions/api/catalogs.ts';
 import { handler as exports } from '../functions/api/exports.ts';
 import { handler as mail } from '../functions/api/mail.ts';
+import { routeGroups } from '../functions/api/routes.ts';
 import { handler as system } from '../functions/api/system.ts';
 import { handler as tickets } from '../functions/api/tickets.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
@@ -13,6 +14,7 @@ import type { LambdaHttpHandler, Route } from './http-server.ts';
 const handlers: Record<string, LambdaHttpHandler> = {
   system: system as LambdaHttpHandler,
   tickets: tickets as LambdaHttpHandler,
+  catalogs: catalogs as LambdaHttpHandler,
   admin: admin as LambdaHttpHandler,
   accounts: accounts as LambdaHttpHandler,
   exports: exports as LambdaHttpHandler,
@@ -23,10 +25,10 @@ export function apiRoutes(): Route[] {
   return Object.entries(routeGroups).flatMap(([group, routes]) => {
     const handler = handlers[group];
     if (!handler) throw new Error(`no handler for route group ${group}`);
-    return Object.values(routes).map((contract) => ({
-      routeKey: contract.routeKey,
+    return Object.values(routes).map((spec) => ({
+      routeKey: spec.routeKey,
       handler,
-      public: contract.roles === 'public',
+      public: spec.roles === 'public',
     }));
   });
 }

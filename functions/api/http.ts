@@ -1,9 +1,10 @@
 // The HTTP side of every API handler: a middy pipeline that turns the handler's result into an
-// API Gateway (payload 2.0) response and any error into RFC 9457 problem+json, mapped once here.
+// API Gateway (payload 2.0) response and any error into RFC 9457 problem+json (problems.ts).
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DeskError, ValidationError } from '../domain/errors.ts';
+import { DeskError } from '../domain/errors.ts';
 import { log } from '../shared/log.ts';
+import { problem } from './problems.ts';
 
 export interface HttpResult {
   status: number;
@@ -24,36 +25,16 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   };
 }
 
-/** RFC 9457 problem details for an error; unexpected errors hide their message. */
-export function problem(error: unknown, instance?: string): HttpResponse {
-  if (error instanceof DeskError) {
-    const body: Record<string, unknown> = {
-      type: `https://support-desk.dev/problems/${error.code}`,
-      title: error.code.replaceAll('_', ' '),
-      status: error.status,
-      detail: error.message,
-      instance,
-    };
-    if (error instanceof ValidationError) body.errors = error.issues;
-    return { ...json(error.status, body), headers: { 'content-type': 'application/problem+json' } };
-  }
-  return {
-    ...json(500, {
-      type: 'about:blank',
-      title: 'Internal Server Error',
-      status: 500,
-      detail: 'Something went wrong on our side; the request id identifies it in our logs.',
-      instance,
-    }),
-    headers: { 'content-type': 'application/problem+json' },
-  };
-}
-
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** The request id API Gateway gave the request (the problem's `instance`), or Lambda's. */
+export function requestIdOf(event: HttpEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
 
 export function httpHandler(name: string, handler: Handler) {
   return middy<HttpEvent, HttpResponse>().handler(async (event, context) => {
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const requestId = requestIdOf(event, context);
     const started = performance.now();
     try {
       const result = await handler(event, context);

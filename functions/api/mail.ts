@@ -2,43 +2,33 @@
 // intake, which then treats it as if it had passed SES's checks.
 import { intakeFromEnvironment } from '../email/handler.ts';
 import { listHeldQuarantine, type QuarantineRecord } from '../store/inbound-mail.ts';
-import { mailRoutes as routes } from './mail-contract.ts';
-import { pathParam, queryOf } from './request.ts';
+import { mailRoutes as routes } from './mail-routes.ts';
 import { routeGroup } from './routing.ts';
-import { listQuerySchema } from './schemas-common.ts';
 
 function entryView(entry: QuarantineRecord) {
   const { messageId: _m, sesMessageId: _s, rawKey: _r, releasedBy: _b, version: _v, ...view } = entry;
   return view;
 }
 
-export const { handler, routeKeys } = routeGroup('mail', [
-  [
-    routes.listQuarantine,
-    async ({ event, app }) => {
-      const query = queryOf(event, listQuerySchema);
-      const page = await listHeldQuarantine(app.store, {
-        ...(query.limit ? { limit: query.limit } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-      return {
-        status: 200,
-        body: {
-          items: page.items.map(entryView),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        },
-      };
-    },
-  ],
-  [
-    routes.releaseQuarantine,
-    async ({ event, principal }) => {
-      const id = pathParam(event, 'id');
-      const result = await intakeFromEnvironment().release(id, principal.keyId);
-      return {
-        status: 200,
-        body: { id, outcome: result.outcome, ...(result.ticketId ? { ticketId: result.ticketId } : {}) },
-      };
-    },
-  ],
-]);
+export const { handler, routeKeys } = routeGroup('mail', routes, {
+  listQuarantine: async ({ query, app }) => {
+    const page = await listHeldQuarantine(app.store, {
+      ...(query.limit ? { limit: query.limit } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    return {
+      status: 200,
+      body: {
+        items: page.items.map(entryView),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      },
+    };
+  },
+  releaseQuarantine: async ({ path: { id }, principal }) => {
+    const result = await intakeFromEnvironment().release(id, principal.keyId);
+    return {
+      status: 200,
+      body: { id, outcome: result.outcome, ...(result.ticketId ? { ticketId: result.ticketId } : {}) },
+    };
+  },
+});

@@ -1,7 +1,7 @@
-// The OpenAPI 3.1 document, generated from the route contract and its zod schemas (zod-openapi),
+// The OpenAPI 3.1 document, generated from the route table and its zod schemas (zod-openapi),
 // built once per container and served at GET /v1/openapi.json.
 import { createDocument } from 'zod-openapi';
-import { allRoutes } from './contract.ts';
+import { allRoutes } from './routes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -62,7 +62,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' },
       },
     },
-    // biome-ignore lint/suspicious/noExplicitAny: the paths object is assembled from typed route contracts above
+    // biome-ignore lint/suspicious/noExplicitAny: the paths object is assembled from typed route specs above
     paths: paths as any,
   });
   return document;

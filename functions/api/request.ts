@@ -1,47 +1,140 @@
-// Reading a request: JSON bodies and query strings validated by zod (unknown fields refused, every
-// error naming its field), path parameters, and the If-Match / Idempotency-Key headers.
-import type * as z from 'zod/mini';
-import { ValidationError } from '../domain/errors.ts';
-import { parseWith } from '../domain/validation.ts';
+// Reading a request by its route's declared schemas: path parameters, query string, headers and JSON
+// body, each validated with zod (unknown body fields refused, every error naming its field). Size,
+// encoding and repetition are checked before any schema runs, so bad input costs little.
+import * as z from 'zod/mini';
+import { type FieldIssue, ValidationError } from '../domain/errors.ts';
+import { fieldPath, issuesOf, parseWith } from '../domain/validation.ts';
 import type { HttpEvent } from './http.ts';
 
-export function jsonBody<S extends z.ZodMiniType>(event: HttpEvent, schema: S): z.output<S> {
+/** The request body limit of every route unless it declares a smaller one (docs/api.md, Limits). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The parts of a request a route may declare schemas for. */
+export interface RequestSchemas {
+  path?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
+  headers?: z.ZodMiniType;
+  /** The use case validates the body whole (cross-field rules); the route only reads it as JSON. */
+  bodyCheckedBy?: 'use case';
+  /** The largest body accepted, in bytes, checked before it is parsed. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Path parameters as the route names them. A value still holding a percent-escape is decoded once
+ * (no valid id or address contains '%'); a malformed escape (`%ZZ`, `%E0%A4%A`) names its parameter.
+ */
+export function pathParameters(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (value === undefined) continue;
+    try {
+      out[name] = value.includes('%') ? decodeURIComponent(value) : value;
+    } catch {
+      throw ValidationError.field(name, 'holds a malformed percent-escape');
+    }
+  }
+  return out;
+}
+
+/**
+ * The query string's parameters. A parameter given twice is refused: API Gateway would join the
+ * values with a comma and a server might keep either one, so `?limit=1&limit=2` means nothing sure.
+ */
+export function queryParameters(event: HttpEvent): Record<string, string> {
+  const seen = new Set<string>();
+  for (const name of new URLSearchParams(event.rawQueryString ?? '').keys()) {
+    if (seen.has(name)) throw ValidationError.field(`query.${name}`, 'is given more than once');
+    seen.add(name);
+  }
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+}
+
+/** `if-match` -> `If-Match`: headers are named in errors as they are written in documentation. */
+function headerName(field: string): string {
+  return field.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+function parseHeaders<S extends z.ZodMiniType>(schema: S, event: HttpEvent): z.output<S> {
+  const result = z.safeParse(schema, event.headers ?? {});
+  if (result.success) return result.data;
+  throw new ValidationError(
+    issuesOf(result.error).map((issue) => ({ ...issue, field: headerName(issue.field) })),
+  );
+}
+
+/** Every string of a JSON value that is not well-formed UTF-16 (a lone surrogate), by its path. */
+export function illFormedStrings(value: unknown, path: (string | number)[] = []): FieldIssue[] {
+  if (typeof value === 'string') {
+    return value.isWellFormed()
+      ? []
+      : [{ field: fieldPath(path) || 'body', message: 'holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)' }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => illFormedStrings(item, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [
+      ...(key.isWellFormed()
+        ? []
+        : [{ field: fieldPath(path) || 'body', message: 'has a field name with a lone UTF-16 surrogate' }]),
+      ...illFormedStrings(item, [...path, key]),
+    ]);
+  }
+  return [];
+}
+
+/** The JSON body, size-checked before it is parsed and checked for lone surrogates after. */
+export function jsonOf(event: HttpEvent, maxBytes = MAX_BODY_BYTES): unknown {
   const type = event.headers?.['content-type'] ?? '';
   if (event.body !== undefined && event.body !== '' && type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw ValidationError.field('content-type', 'must be application/json');
   }
+  if (event.body === undefined || event.body === '') {
+    throw ValidationError.field('body', 'a JSON body is required');
+  }
+  const size = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (size > maxBytes) {
+    throw ValidationError.field('body', `is ${size} bytes; this route accepts at most ${maxBytes}`);
+  }
   let value: unknown;
   try {
-    const text =
-      event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    value = text === undefined || text === '' ? undefined : JSON.parse(text);
+    value = JSON.parse(
+      event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body,
+    );
   } catch {
     throw ValidationError.field('body', 'is not valid JSON');
   }
-  if (value === undefined) throw ValidationError.field('body', 'a JSON body is required');
-  return parseWith(schema, value);
-}
-
-export function queryOf<S extends z.ZodMiniType>(event: HttpEvent, schema: S): z.output<S> {
-  return parseWith(schema, event.queryStringParameters ?? {}, 'query');
-}
-
-export function pathParam(event: HttpEvent, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value || value.length > 200 || !/^[\w.@:+-]+$/.test(value))
-    throw ValidationError.field(name, 'is not a valid id');
+  const illFormed = illFormedStrings(value);
+  if (illFormed.length > 0) throw new ValidationError(illFormed);
   return value;
 }
 
-/** `If-Match: "3"` or `If-Match: 3` gives 3; absent gives undefined. */
-export function ifMatchVersion(event: HttpEvent): number | undefined {
-  const header = event.headers?.['if-match'];
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,12})"?\s*$/.exec(header);
-  if (!match) throw ValidationError.field('If-Match', 'must be the ticket version, e.g. "3"');
-  return Number(match[1]);
+type Parsed<R, K extends keyof RequestSchemas> = R extends { [P in K]: infer S extends z.ZodMiniType }
+  ? z.output<S>
+  : undefined;
+
+/** What a route reads, typed by its declared schemas; undefined for a part it does not declare. */
+export interface RouteInput<R extends RequestSchemas> {
+  path: Parsed<R, 'path'>;
+  query: Parsed<R, 'query'>;
+  body: R extends { bodyCheckedBy: 'use case' } ? unknown : Parsed<R, 'body'>;
+  headers: Parsed<R, 'headers'>;
 }
 
-export function idempotencyKeyOf(event: HttpEvent): string | undefined {
-  return event.headers?.['idempotency-key'];
+/** Reads and validates every part of the request the route declares, in path, query, header, body order. */
+export function readInput<R extends RequestSchemas>(spec: R, event: HttpEvent): RouteInput<R> {
+  const path = spec.path ? parseWith(spec.path, pathParameters(event)) : undefined;
+  const parameters = queryParameters(event);
+  const query = spec.query ? parseWith(spec.query, parameters, 'query') : undefined;
+  const headers = spec.headers ? parseHeaders(spec.headers, event) : undefined;
+  let body: unknown;
+  if (spec.body) {
+    const json = jsonOf(event, spec.maxBodyBytes);
+    body = spec.bodyCheckedBy === 'use case' ? json : parseWith(spec.body, json);
+  }
+  return { path, query, headers, body } as RouteInput<R>;
 }

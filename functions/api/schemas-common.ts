@@ -20,7 +20,25 @@ export const problemSchema = withMeta(
   { id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
-export const limit = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
+/**
+ * A page size as the query string gives it: decimal digits only, 1 to 100. `Number()` would also
+ * read `0x10`, `1e1` or ` 5`; those are refused, so a size means one thing wherever it is read.
+ */
+export const limit = withMeta(
+  z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100')),
+      z.transform(Number),
+    ),
+  ),
+  {
+    // Documented as the integer it is; the digits-only pattern is how the query string is read.
+    override: ({ jsonSchema }) => {
+      delete jsonSchema.pattern;
+      Object.assign(jsonSchema, { type: 'integer', minimum: 1, maximum: 100 });
+    },
+  },
+);
 
 export const listQuerySchema = z.strictObject({
   limit,
@@ -29,3 +47,27 @@ export const listQuerySchema = z.strictObject({
 
 export const ticketIdPath = z.object({ id });
 export const monthSchema = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'));
+
+/** `If-Match: "3"` (or `3`, or a weak `W/"3"`) gives version 3. */
+export const ifMatchHeader = z.object({
+  'if-match': withMeta(
+    z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^\s*(?:W\/)?"?\d{1,12}"?\s*$/, 'must be the version read, e.g. "3"')),
+        z.transform((value) => Number(/\d+/.exec(value)![0])),
+      ),
+    ),
+    {
+      description: 'The version read (its ETag); a stale one is a 412',
+      override: { type: 'string', example: '"3"' },
+    },
+  ),
+});
+
+/** A create retried with the same key answers what the first one answered (docs/api.md). */
+export const idempotencyKeyHeader = z.object({
+  'idempotency-key': withMeta(
+    z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters'))),
+    { description: 'Any unique string (a UUID); retries of the same create send the same key' },
+  ),
+});

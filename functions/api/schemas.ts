@@ -12,6 +12,8 @@ import { ROLES } from '../store/api-keys.ts';
 import { id, limit, monthSchema } from './schemas-common.ts';
 
 export {
+  idempotencyKeyHeader,
+  ifMatchHeader,
   listQuerySchema,
   monthSchema,
   problemSchema,

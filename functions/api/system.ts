@@ -1,28 +1,25 @@
 // Unauthenticated system routes (one Lambda function): health and the OpenAPI document.
-
 import { pingTable } from '../store/health.ts';
-import { systemRoutes as routes } from './contract.ts';
 import { openApiDocument } from './openapi.ts';
+import { systemRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
-export const { handler, routeKeys } = routeGroup('system', [
-  [
-    routes.health,
-    async ({ app }) => {
-      let table: 'ok' | 'unavailable' = 'ok';
-      try {
-        await pingTable(app.store);
-      } catch {
-        table = 'unavailable';
-      }
-      return {
-        status: table === 'ok' ? 200 : 503,
-        body: { status: table === 'ok' ? 'ok' : 'degraded', table },
-      };
-    },
-  ],
-  [
-    routes.openapi,
-    async () => ({ status: 200, body: openApiDocument(), headers: { 'cache-control': 'max-age=300' } }),
-  ],
-]);
+export const { handler, routeKeys } = routeGroup('system', routes, {
+  health: async ({ app }) => {
+    let table: 'ok' | 'unavailable' = 'ok';
+    try {
+      await pingTable(app.store);
+    } catch {
+      table = 'unavailable';
+    }
+    return {
+      status: table === 'ok' ? 200 : 503,
+      body: { status: table === 'ok' ? 'ok' : 'degraded', table },
+    };
+  },
+  openapi: async () => ({
+    status: 200,
+    body: openApiDocument(),
+    headers: { 'cache-control': 'max-age=300' },
+  }),
+});

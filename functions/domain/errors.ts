@@ -1,5 +1,6 @@
-// The one error hierarchy of the product. Every layer throws these; the HTTP layer maps them
-// once to problem+json (RFC 9457), so a rule never decides status codes itself.
+// The one error hierarchy of the product. Every layer throws these and names what went wrong by
+// `code`; the HTTP layer alone maps codes to statuses (functions/api/problems.ts), so a rule never
+// decides status codes itself.
 
 export type ErrorCode =
   | 'validation'
@@ -20,14 +21,11 @@ export interface FieldIssue {
 
 export abstract class DeskError extends Error {
   abstract readonly code: ErrorCode;
-  /** HTTP status this error maps to. */
-  abstract readonly status: number;
 }
 
 /** Input that breaks a rule; `issues` names every offending field. */
 export class ValidationError extends DeskError {
   readonly code = 'validation';
-  readonly status = 400;
   readonly issues: FieldIssue[];
   constructor(issues: FieldIssue[]) {
     super(issues.map((i) => `${i.field || '(root)'}: ${i.message}`).join('; '));
@@ -41,7 +39,6 @@ export class ValidationError extends DeskError {
 
 export class NotFoundError extends DeskError {
   readonly code = 'not_found';
-  readonly status = 404;
   constructor(what: string) {
     super(`${what} not found`);
     this.name = 'NotFoundError';
@@ -51,7 +48,6 @@ export class NotFoundError extends DeskError {
 /** A uniqueness rule was broken (the thing exists already). */
 export class ConflictError extends DeskError {
   readonly code = 'conflict';
-  readonly status = 409;
   constructor(message: string) {
     super(message);
     this.name = 'ConflictError';
@@ -61,7 +57,6 @@ export class ConflictError extends DeskError {
 /** Optimistic locking: the item changed since the caller read it. */
 export class VersionConflictError extends DeskError {
   readonly code = 'version_conflict';
-  readonly status = 412;
   readonly currentVersion: number | undefined;
   constructor(what: string, currentVersion?: number) {
     super(
@@ -74,7 +69,6 @@ export class VersionConflictError extends DeskError {
 
 export class ForbiddenError extends DeskError {
   readonly code = 'forbidden';
-  readonly status = 403;
   constructor(message = 'not allowed for this role') {
     super(message);
     this.name = 'ForbiddenError';
@@ -83,7 +77,6 @@ export class ForbiddenError extends DeskError {
 
 export class UnauthorizedError extends DeskError {
   readonly code = 'unauthorized';
-  readonly status = 401;
   constructor(message = 'missing or invalid API key') {
     super(message);
     this.name = 'UnauthorizedError';
@@ -93,7 +86,6 @@ export class UnauthorizedError extends DeskError {
 /** A plan rule refused the command (e.g. prepaid hours used up); `reason` is shown to the customer. */
 export class RejectedError extends DeskError {
   readonly code = 'rejected';
-  readonly status = 422;
   readonly reason: string;
   constructor(reason: string) {
     super(reason);

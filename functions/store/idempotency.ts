@@ -37,10 +37,9 @@ const idempotencyCodec = (scope: string, key: string) =>
     notInRecord: [TTL_ATTRIBUTE],
   });
 
-/** The same key reused with a different request: RFC-style 422. */
-class IdempotencyMismatchError extends DeskError {
+/** The same key reused with a different request. */
+export class IdempotencyMismatchError extends DeskError {
   readonly code = 'idempotency_mismatch';
-  readonly status = 422;
   constructor() {
     super('this Idempotency-Key was already used with a different request');
     this.name = 'IdempotencyMismatchError';

@@ -9,7 +9,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { allRoutes, routeGroups } from '../../functions/api/contract.ts';
+import { allRoutes, routeGroups } from '../../functions/api/routes.ts';
 import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, SupportDeskApi } from '../../lib/api.ts';
 import { SupportDeskTable } from '../../lib/table.ts';
 

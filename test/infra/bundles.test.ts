@@ -133,12 +133,17 @@ describe('what each bundle carries', () => {
     }
   });
 
+  test('only the catalogs function saves catalogs, so only it loads the holiday rules (#holidays)', () => {
+    expect(withInput(/^functions\/app\/catalogs\.ts$/)).toEqual(['api-catalogs']);
+  });
+
   test('only the functions that serve resources bundle their schemas (functions/api/schemas.ts)', () => {
     // Schema definitions are code esbuild cannot drop; mail and exports need only the shared shapes
     // (functions/api/schemas-common.ts). api-mail is the tightest bundle against its floor.
     expect(withInput(/^functions\/api\/schemas\.ts$/).sort()).toEqual([
       'api-accounts',
       'api-admin',
+      'api-catalogs',
       'api-system',
       'api-tickets',
     ]);

@@ -1,4 +1,4 @@
-// Lazy modules ship in their function's asset and load on first use: the admin function's holiday
+// Lazy modules ship in their function's asset and load on first use: the catalogs function's holiday
 // rules (date-holidays, 1.4 MB) and the intake's HTML converter (html-to-text) are bundled apart by
 // the hook NodejsFunction runs after bundling, and `import('#holidays')` in the handler bundle finds
 // them through the asset's package.json.
@@ -43,7 +43,7 @@ async function inAsset(dir: string, script: string): Promise<unknown> {
 }
 
 const LAZY = {
-  'api-admin': { specifier: '#holidays', packages: /date-holidays|moment-timezone|astronomia/ },
+  'api-catalogs': { specifier: '#holidays', packages: /date-holidays|moment-timezone|astronomia/ },
   'api-mail': { specifier: '#html-text', packages: /html-to-text|htmlparser2|\/entities\// },
   'email-handler': { specifier: '#html-text', packages: /html-to-text|htmlparser2|\/entities\// },
 } as const;
@@ -83,7 +83,7 @@ describe.each(Object.entries(LAZY))('%s', (name, { specifier, packages }) => {
 });
 
 test('the bundled holiday module expands holiday regions', async () => {
-  const { dir } = await buildAsset('api-admin');
+  const { dir } = await buildAsset('api-catalogs');
   const result = (await inAsset(
     dir,
     `const { expandHolidayRegions } = await import('#holidays');

@@ -1,8 +1,8 @@
-// The exports route group's contract: `GET /v1/exports/{month}` for finance (DESIGN.md), and the
+// The exports route group's routes: `GET /v1/exports/{month}` for finance (DESIGN.md), and the
 // shapes of the JSON export, the presigned-download answer and the "not closed yet" problem.
 import * as z from 'zod/mini';
 import { withMeta } from '../domain/zod-mini.ts';
-import type { RouteContract } from './routing.ts';
+import type { RouteSpec } from './routing.ts';
 import { monthSchema, problemSchema } from './schemas-common.ts';
 
 const lineSchema = withMeta(
@@ -88,4 +88,4 @@ export const exportRoutes = {
       409: { description: 'The month is not closed yet; `closesAt` says when', schema: monthNotClosedSchema },
     },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;

@@ -1,9 +1,9 @@
-// The mail route group's contract: the quarantine agents work from. Mail held for spam or failed
+// The mail route group's routes: the quarantine agents work from. Mail held for spam or failed
 // authentication (SPF, DKIM, DMARC) is listed here and, once an agent releases it, goes through the
 // rest of the intake as if it had passed.
 import * as z from 'zod/mini';
 import { withMeta } from '../domain/zod-mini.ts';
-import type { RouteContract } from './routing.ts';
+import type { RouteSpec } from './routing.ts';
 import { listQuerySchema, problemSchema, ticketIdPath } from './schemas-common.ts';
 
 const verdict = withMeta(z.string(), {
@@ -70,4 +70,4 @@ export const mailRoutes = {
       404: { description: 'No such quarantined mail', schema: problemSchema },
     },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;

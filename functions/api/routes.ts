@@ -1,14 +1,13 @@
-// The HTTPS API contract: every route's path, roles and schemas, declared once. Route groups
-// implement these, the local server and CDK route by them, and the OpenAPI document is built
-// from them. Paths and roles are a published contract (DESIGN.md): keep them.
-import * as z from 'zod/mini';
+// The HTTPS API's route table: every route's path, roles and the schemas of what it reads and
+// answers, declared once. Route groups implement these (the group reads each request by them), the
+// local server and CDK route by them, and the OpenAPI document is built from them. Paths and roles
+// are published (DESIGN.md): keep them.
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';
-import { withMeta } from '../domain/zod-mini.ts';
-import { exportRoutes } from './export-contract.ts';
-import { mailRoutes } from './mail-contract.ts';
-import type { RouteContract } from './routing.ts';
+import { exportRoutes } from './export-routes.ts';
+import { mailRoutes } from './mail-routes.ts';
+import type { RouteSpec } from './routing.ts';
 import {
   accountIdPath,
   accountPageSchema,
@@ -24,6 +23,8 @@ import {
   contractViewSchema,
   createdApiKeySchema,
   createTicketSchema,
+  idempotencyKeyHeader,
+  ifMatchHeader,
   listQuerySchema,
   listTicketsQuerySchema,
   loggedTimeSchema,
@@ -66,7 +67,7 @@ export const ticketRoutes = {
     summary: 'Open a ticket under the account’s plan',
     description:
       'Applies the plan: entitlement admission (quota, daily cap deferral, overage rule), SLA clocks and the next reference. Honours Idempotency-Key.',
-    headers: z.object({ 'idempotency-key': z.optional(z.string().check(z.maxLength(255))) }),
+    headers: idempotencyKeyHeader,
     body: createTicketSchema,
     responses: {
       201: { description: 'Created', schema: ticketSchema },
@@ -102,7 +103,7 @@ export const ticketRoutes = {
     description:
       'Severity or kind confirms triage (meets acknowledge). Honours If-Match with the ticket version.',
     path: ticketIdPath,
-    headers: z.object({ 'if-match': z.optional(z.string()) }),
+    headers: ifMatchHeader,
     body: patchTicketSchema,
     responses: {
       200: { description: 'The updated ticket', schema: ticketSchema },
@@ -125,25 +126,38 @@ export const ticketRoutes = {
     roles: ['customer', 'agent', 'admin'],
     tags: ['tickets'],
     summary: 'Reply on a ticket (agents: public reply or internal note)',
+    description: 'Honours Idempotency-Key.',
     path: ticketIdPath,
+    headers: idempotencyKeyHeader,
     body: newMessageSchema,
-    responses: { 201: { description: 'Posted', schema: postedMessageSchema }, ...problems, ...notFound },
+    responses: {
+      201: { description: 'Posted', schema: postedMessageSchema },
+      ...problems,
+      ...notFound,
+      422: { description: 'Idempotency-Key reused with another request', schema: problemSchema },
+    },
   },
   logTime: {
     routeKey: 'POST /v1/tickets/{id}/time-entries',
     roles: staff,
     tags: ['tickets'],
     summary: 'Log agent time: rounded, drawn from the hour pool, billed as the plan says',
+    description: 'Honours Idempotency-Key.',
     path: ticketIdPath,
+    headers: idempotencyKeyHeader,
     body: newTimeEntrySchema,
     responses: {
       201: { description: 'Logged', schema: loggedTimeSchema },
       ...problems,
       ...notFound,
-      422: { description: 'Refused by the plan (prepaid hours used up)', schema: problemSchema },
+      422: {
+        description:
+          'Refused by the plan (prepaid hours used up), or Idempotency-Key reused with another request',
+        schema: problemSchema,
+      },
     },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;
 
 export const systemRoutes = {
   health: {
@@ -160,18 +174,25 @@ export const systemRoutes = {
     summary: 'This OpenAPI 3.1 document',
     responses: { 200: { description: 'The document' } },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;
 
-const ifMatch = z.object({
-  'if-match': withMeta(z.optional(z.string()), { description: 'The version read; a stale one is a 412' }),
-});
 const stale = { 412: { description: 'If-Match names an older version', schema: problemSchema } } as const;
 const admin = ['admin'] as const;
 const accountReaders = ['customer', 'agent', 'finance', 'admin'] as const;
 const itemIdForm =
   'The id is `<catalogId>.<id>` (e.g. `b2bee.standard`, `sales-layer.madrid-business`): plans and calendars are validated within their catalog.';
 
-export const adminRoutes = {
+/**
+ * Catalog, calendar and plan bodies are at most this many bytes as sent, checked before they are
+ * parsed: twice what a stored catalog may hold as compact JSON (MAX_CATALOG_BYTES in
+ * functions/app/catalogs.ts), room for indentation. Validating and expanding holidays cost far more.
+ */
+export const MAX_CATALOG_BODY_BYTES = 700_000;
+
+/** The use case validates these bodies whole (cross-field rules, field names relative to the item). */
+const catalogBody = { bodyCheckedBy: 'use case', maxBodyBytes: MAX_CATALOG_BODY_BYTES } as const;
+
+export const catalogRoutes = {
   putCatalog: {
     routeKey: 'PUT /v1/catalogs/{id}',
     roles: admin,
@@ -180,8 +201,9 @@ export const adminRoutes = {
     description:
       'Validated whole (every error names its field, e.g. `plans[0].sla.targets.P1.resolution.within`); nothing is stored on error. The body’s `id` must be the path’s. Calendars naming `holidayRegions` get the public holidays of last year to three years ahead added to `holidays`. Honours If-Match with the catalog version.',
     path: catalogIdPath,
-    headers: ifMatch,
+    headers: ifMatchHeader,
     body: catalogSchema,
+    ...catalogBody,
     responses: {
       200: { description: 'Replaced', schema: storedCatalogSchema },
       201: { description: 'Created', schema: storedCatalogSchema },
@@ -204,8 +226,9 @@ export const adminRoutes = {
     summary: 'Create or replace one calendar of a catalog',
     description: `${itemIdForm} The whole catalog is re-validated; errors in the calendar name fields of the body, others \`catalog.<field>\`. Holiday regions are expanded as for a catalog. Honours If-Match with the catalog version.`,
     path: catalogItemPath,
-    headers: ifMatch,
+    headers: ifMatchHeader,
     body: calendarSchema,
+    ...catalogBody,
     responses: {
       200: { description: 'Saved', schema: storedCalendarSchema },
       ...problems,
@@ -233,8 +256,9 @@ export const adminRoutes = {
     summary: 'Create or replace one plan of a catalog',
     description: `${itemIdForm} The body may omit \`id\` (the path gives it). The whole catalog is re-validated; errors in the plan name fields of the body (\`sla.targets.P1.resolution.within\`), others \`catalog.<field>\`. Honours If-Match with the catalog version.`,
     path: catalogItemPath,
-    headers: ifMatch,
+    headers: ifMatchHeader,
     body: planSchema,
+    ...catalogBody,
     responses: {
       200: { description: 'Saved', schema: storedPlanSchema },
       ...problems,
@@ -251,6 +275,9 @@ export const adminRoutes = {
     path: catalogItemPath,
     responses: { 200: { description: 'The plan', schema: storedPlanSchema }, ...problems, ...notFound },
   },
+} satisfies Record<string, RouteSpec>;
+
+export const adminRoutes = {
   createAccount: {
     routeKey: 'POST /v1/accounts',
     roles: admin,
@@ -258,7 +285,7 @@ export const adminRoutes = {
     summary: 'Create an account on a catalog, optionally with its contract',
     description:
       'The reference prefix is claimed for this account alone (tickets are found by reference across accounts). Honours Idempotency-Key.',
-    headers: z.object({ 'idempotency-key': z.optional(z.string().check(z.maxLength(255))) }),
+    headers: idempotencyKeyHeader,
     body: newAccountSchema,
     responses: {
       201: { description: 'Created', schema: accountSchema },
@@ -299,7 +326,7 @@ export const adminRoutes = {
     summary: 'Set the account’s contract (plan, start date, tier), checked against its catalog',
     description: 'Honours If-Match with the account version (ETag of the account).',
     path: accountIdPath,
-    headers: ifMatch,
+    headers: ifMatchHeader,
     body: contractInputSchema,
     responses: {
       200: { description: 'The updated account', schema: accountSchema },
@@ -322,15 +349,20 @@ export const adminRoutes = {
     tags: ['accounts'],
     summary: 'Register a contact (only registered persons may open tickets)',
     description:
-      'The plan’s `contacts.max` is enforced in the write, so concurrent additions never exceed it.',
+      'The plan’s `contacts.max` is enforced in the write, so concurrent additions never exceed it. Honours Idempotency-Key.',
     path: accountIdPath,
+    headers: idempotencyKeyHeader,
     body: newContactSchema,
     responses: {
       201: { description: 'Registered', schema: contactSchema },
       ...problems,
       ...notFound,
       409: { description: 'The address is already registered on this account', schema: problemSchema },
-      422: { description: 'The plan’s registered-person limit is reached', schema: problemSchema },
+      422: {
+        description:
+          'The plan’s registered-person limit is reached, or Idempotency-Key reused with another request',
+        schema: problemSchema,
+      },
     },
   },
   removeContact: {
@@ -361,7 +393,7 @@ export const adminRoutes = {
     path: apiKeyIdPath,
     responses: { 200: { description: 'Revoked', schema: apiKeySchema }, ...problems, ...notFound },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;
 
 export const accountRoutes = {
   getUsage: {
@@ -375,15 +407,16 @@ export const accountRoutes = {
     query: usageQuerySchema,
     responses: { 200: { description: 'The usage', schema: usageSchema }, ...problems, ...notFound },
   },
-} satisfies Record<string, RouteContract>;
+} satisfies Record<string, RouteSpec>;
 
 /**
  * Route groups: each is one Lambda function whose handler is `functions/api/<group>.ts`. The CDK
  * API construct and the local server both route by this table.
  */
-export const routeGroups: Record<string, Record<string, RouteContract>> = {
+export const routeGroups: Record<string, Record<string, RouteSpec>> = {
   system: systemRoutes,
   tickets: ticketRoutes,
+  catalogs: catalogRoutes,
   admin: adminRoutes,
   accounts: accountRoutes,
   exports: exportRoutes,
@@ -391,4 +424,4 @@ export const routeGroups: Record<string, Record<string, RouteContract>> = {
 };
 
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */
-export const allRoutes: RouteContract[] = Object.values(routeGroups).flatMap((group) => Object.values(group));
+export const allRoutes: RouteSpec[] = Object.values(routeGroups).flatMap((group) => Object.values(group));
