@@ -38,9 +38,10 @@ describe('automatic mail', () => {
 
   test('a delivery report names the ticket through the thread token SES kept in References', async () => {
     expect(classifyMail(await parseMail(fixture('bounce.eml', vars)), settings)).toEqual({
-      kind: 'bounce',
+      kind: 'report',
+      report: 'delivery',
       ticketIds: [ticketId],
-      status: '5.1.1',
+      detail: '5.1.1',
     });
   });
 
