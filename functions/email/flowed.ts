@@ -3,7 +3,10 @@
 // under it ("Fixed, thanks.> On Monday … wrote:") and the quote can no longer be stripped. We ask
 // postal-mime for the text as sent (the format parameter renamed in a copy of the raw bytes) and
 // unfold it here: lines join only within the same quote depth, and quote marks stay on their line.
-const FLOWED_PARAM = /(;[ \t]*(?:\r?\n[ \t]+)?)format[ \t]*=[ \t]*"?flowed"?/gi;
+const FLOWED_PARAM = /(;[ \t]*(?:\r?\n[ \t]+)?)(format[ \t]*=[ \t]*"?flowed)/gi;
+/** The renamed parameter: only a prefix is added, so taking it away restores the bytes exactly. */
+const RENAMED = 'x-sent-';
+const RENAMED_PARAM = /x-sent-(format[ \t]*=[ \t]*"?flowed)/gi;
 const TEXT_PLAIN_TYPE = /^content-type:[ \t]*text\/plain\b[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
 
 export interface FlowedText {
@@ -25,9 +28,24 @@ export function unflowedCopy(raw: Uint8Array): FlowedText | undefined {
     if (!/format[ \t]*=[ \t]*"?flowed/i.test(type)) return type;
     flowed = true;
     if (/delsp[ \t]*=[ \t]*"?yes/i.test(type)) delSp = true;
-    return type.replace(FLOWED_PARAM, '$1x-sent-format=flowed');
+    return type.replace(FLOWED_PARAM, `$1${RENAMED}$2`);
   });
   return flowed ? { raw: Buffer.from(text, 'latin1'), delSp } : undefined;
+}
+
+/**
+ * The bytes as received, for a part of the renamed copy that is kept as it is (an attached message
+ * whose own text part is flowed): the rename is taken back.
+ */
+export function restoreFlowedParam(content: Uint8Array): Uint8Array {
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (bytes.indexOf(RENAMED) < 0) return content;
+  return Buffer.from(bytes.toString('latin1').replace(RENAMED_PARAM, '$1'), 'latin1');
+}
+
+/** The same for a header value. */
+export function restoreFlowedHeader(value: string): string {
+  return value.includes(RENAMED) ? value.replace(RENAMED_PARAM, '$1') : value;
 }
 
 /** RFC 3676 section 4: unfold soft line breaks within one quote depth; keep `>` marks on each line. */

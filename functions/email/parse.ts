@@ -6,7 +6,7 @@
 // unfolded by flowed.ts, which keeps quote marks on their own lines.
 import { createHash } from 'node:crypto';
 import PostalMime, { type Email } from 'postal-mime';
-import { decodeFlowed, unflowedCopy } from './flowed.ts';
+import { decodeFlowed, restoreFlowedHeader, restoreFlowedParam, unflowedCopy } from './flowed.ts';
 
 export interface MailAttachment {
   filename: string | null;
@@ -135,6 +135,9 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
       () => ({ headers: [], headerLines: [], attachments: [] }) as Email,
     );
   }
+  // Headers and kept parts (an attached message) as received, not as renamed for postal-mime.
+  if (flowed) for (const h of email.headers) h.value = restoreFlowedHeader(h.value);
+  const keep = flowed ? restoreFlowedParam : (bytes: Uint8Array) => bytes;
   const headers = headerMap(email);
   const ownId = idsIn(headers.get('message-id')?.[0])[0];
   const parsed: ParsedMail = {
@@ -149,7 +152,7 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
       mimeType: a.mimeType,
       disposition: a.disposition,
       related: a.related === true,
-      content: toBytes(a.content),
+      content: keep(toBytes(a.content)),
     })),
   };
   const from = firstMailbox(email);

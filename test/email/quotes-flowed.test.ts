@@ -1,5 +1,6 @@
 // Quoted history in the languages customers write in, and format=flowed text (RFC 3676) decoded
 // with its quote depth, so the quote can be stripped. Messages written for these tests. Pure.
+import PostalMime from 'postal-mime';
 import { describe, expect, test } from 'vitest';
 import { mailBody, visibleReply } from '../../functions/email/body.ts';
 import { decodeFlowed, unflowedCopy } from '../../functions/email/flowed.ts';
@@ -224,5 +225,54 @@ describe('format=flowed (RFC 3676)', () => {
   test('fixed text and HTML are not touched', async () => {
     expect(unflowedCopy(flowedMail(['Hello ', 'there.'], 'format=fixed'))).toBeUndefined();
     expect((await parseMail(flowedMail(['Hello ', 'there.'], 'format=fixed'))).text).toBe('Hello \nthere.\n');
+  });
+});
+
+describe('format=flowed inside a kept attachment', () => {
+  test('an attached message whose text is flowed is kept as received; the outer headers too', async () => {
+    const inner = [
+      'From: ana@jadran.example',
+      'Subject: Original',
+      'Content-Type: text/plain; charset=utf-8;',
+      ' format="flowed"',
+      '',
+      'Soft ',
+      'break.',
+    ].join('\r\n');
+    const raw = Buffer.from(
+      [
+        'From: ivana@jadran.example',
+        'To: support@desk.localhost',
+        'Subject: Fwd: Original',
+        'Message-ID: <fwd-flowed@jadran.example>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8; format=flowed',
+        '',
+        'See the attached ',
+        'mail.',
+        '--b',
+        'Content-Type: message/rfc822',
+        'Content-Disposition: attachment; filename="original.eml"',
+        '',
+        inner,
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const mail = await parseMail(raw);
+    expect(mail.text).toBe('See the attached mail.\n');
+    const attached = mail.attachments.find((a) => a.mimeType === 'message/rfc822')!;
+    // As postal-mime gives it from the message as received (it normalises line ends itself).
+    const plain = await PostalMime.parse(raw, {
+      attachmentEncoding: 'arraybuffer',
+      forceRfc822Attachments: true,
+    });
+    const expected = plain.attachments.find((a) => a.mimeType === 'message/rfc822')!.content as ArrayBuffer;
+    expect(Buffer.from(attached.content).equals(Buffer.from(expected))).toBe(true);
+    expect(Buffer.from(attached.content).toString('utf8')).toContain(' format="flowed"');
+    expect(mail.headers.get('content-type')?.[0]).not.toContain('x-sent-');
   });
 });

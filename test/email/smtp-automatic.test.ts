@@ -14,6 +14,7 @@ import type { IntakeResult } from '../../functions/email/intake.ts';
 import { mailSettings } from '../../functions/email/settings.ts';
 import { outboundMessageId } from '../../functions/email/threading.ts';
 import { listMessages } from '../../functions/store/messages.ts';
+import { readLocalConfig } from '../../local/config.ts';
 import { type LocalSmtpServer, startSmtpServer } from '../../local/smtp.ts';
 import { client, type Harness, keyFor, seedAccount, seedCatalog, startApi } from '../api/harness.ts';
 import { fixture, message, SUPPORT, sendOutboxTo, uniqueAddress } from './helpers.ts';
@@ -294,6 +295,13 @@ describe('verdicts asked for with X-Local-Verdicts', () => {
       headers: { 'X-Local-Verdicts': 'spf=MAYBE' },
     });
     await expect(send(smtp.port, 'a@b.example', bad)).rejects.toThrow(/spf must be one of PASS, FAIL/);
+  });
+
+  test('LOCAL_VERDICT_HEADER: on unless 0; anything else is refused, naming the setting', () => {
+    expect(readLocalConfig({}).localVerdictHeader).toBe(true);
+    expect(readLocalConfig({ LOCAL_VERDICT_HEADER: '1' }).localVerdictHeader).toBe(true);
+    expect(readLocalConfig({ LOCAL_VERDICT_HEADER: '0' }).localVerdictHeader).toBe(false);
+    expect(() => readLocalConfig({ LOCAL_VERDICT_HEADER: 'yes' })).toThrow(/LOCAL_VERDICT_HEADER/);
   });
 
   test('with the setting off the header is an ordinary header: every verdict passes', async () => {
