@@ -3,17 +3,26 @@
 // process's peak RSS, which must leave room in a 512 MB Lambda; (c) 1,000 messages sent to the local
 // SMTP server by 8 concurrent SMTP clients (new requests, replies by reference, out-of-office,
 // mailing-list and unknown senders), then checked in the table: every message ends as exactly one
-// ticket, reply or ignored/answered mail; none lost, none doubled.
+// ticket, reply or ignored/answered mail; none lost, none doubled; (d) a mixed batch of 520
+// messages of the kinds the classification and quote stripping handle (vacation replies, list
+// notices, daemon bounces, complaints, read receipts, challenges, flowed and translated replies,
+// new requests): intake p50/p95 per message and peak RSS, each as a ratio to postal-mime parsing
+// the same messages alone, plus the intake's own decision (parse, classify, body) without the table.
 // Run alone with `node bench/email.ts` (BENCH_EMAIL_MESSAGES sets the count), or via bench/run.ts.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import PostalMime from 'postal-mime';
 import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
+import { mailBody } from '../functions/email/body.ts';
+import { classifyMail } from '../functions/email/classify.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake } from '../functions/email/intake.ts';
+import { parseMail } from '../functions/email/parse.ts';
 import { mailSettings } from '../functions/mail/settings.ts';
+import { outboundMessageId } from '../functions/mail/threading.ts';
 import { addContact, createAccount } from '../functions/store/accounts.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
 import { findProcessedMail } from '../functions/store/inbound-mail.ts';
@@ -89,6 +98,88 @@ const EXPECTED: Record<Kind, string> = {
   list: 'automatic',
   unknown: 'unknownSender',
 };
+
+/** The mixed batch: a fixture (test/email/fixtures) or a built message, and the outcome it must get. */
+const BATCH: { kind: string; fixture?: string; outcome: string }[] = [
+  { kind: 'new', outcome: 'ticket' },
+  { kind: 'flowedReply', outcome: 'reply' },
+  { kind: 'outlookReply', outcome: 'reply' },
+  { kind: 'vacation', fixture: 'apple-vacation.eml', outcome: 'automatic' },
+  { kind: 'listNotice', fixture: 'list-server-notice.eml', outcome: 'automatic' },
+  { kind: 'daemonBounce', fixture: 'daemon-plain-bounce.eml', outcome: 'bounce' },
+  { kind: 'complaint', fixture: 'arf-complaint-mixed.eml', outcome: 'automatic' },
+  { kind: 'readReceipt', fixture: 'mdn-read-receipt.eml', outcome: 'automatic' },
+  { kind: 'readReceiptText', fixture: 'mdn-in-text.eml', outcome: 'automatic' },
+  { kind: 'challenge', fixture: 'challenge-response.eml', outcome: 'automatic' },
+];
+const BATCH_SIZE = 520;
+
+function batchMessage(
+  kind: string,
+  fixture: string | undefined,
+  i: number,
+  vars: Record<string, string>,
+): Buffer {
+  const id = `mixed-${i}@bench.example`;
+  const reply = (contentType: string, lines: string[]) =>
+    plain(vars.FROM!, `Re: [${vars.REF}] Orders`, lines.join('\r\n'), id, [
+      `In-Reply-To: <${vars.ACK_ID}>`,
+      `References: <${vars.THREAD}> <${vars.ACK_ID}>`,
+    ])
+      .toString()
+      .replace('Content-Type: text/plain; charset=utf-8', `Content-Type: ${contentType}`);
+  if (kind === 'new') return plain(vars.FROM!, `Mixed ${i}`, `Orders stuck, case ${i}.`, id);
+  if (kind === 'flowedReply') {
+    return Buffer.from(
+      reply('text/plain; charset=utf-8; format=flowed; delsp=yes', [
+        'Синхронизация снова не рабо ',
+        'тает.',
+        '',
+        '1 декабря 2026 г., в 10:00, пользователь Support Desk <support@desk.localhost> ',
+        'написал: ',
+        '> We have received your ',
+        '> request.',
+      ]),
+    );
+  }
+  if (kind === 'outlookReply') {
+    return Buffer.from(
+      reply('text/plain; charset=utf-8', [
+        'Pedidos siguen sin sincronizar.',
+        '',
+        'De: Support Desk',
+        'Enviado: lunes, 1 de diciembre de 2026 10:00',
+        'Para: Ana',
+        'Asunto: [B2B-1] Orders',
+        '',
+        'We have received your request.',
+      ]),
+    );
+  }
+  let text = readFileSync(new URL(`../test/email/fixtures/${fixture}`, import.meta.url), 'latin1');
+  for (const [key, value] of Object.entries({ TO: SUPPORT, ...vars }))
+    text = text.replaceAll(`{{${key}}}`, value);
+  text = text.replace(/^Message-ID: <[^>]*>/im, `Message-ID: <${id}>`);
+  return Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1');
+}
+
+/** Runs `step` on each message, one at a time: per-message times and the highest RSS sampled. */
+async function timed(messages: readonly Buffer[], step: (raw: Buffer, i: number) => Promise<unknown>) {
+  global.gc?.();
+  const times: number[] = [];
+  let peak = process.memoryUsage().rss;
+  for (let i = 0; i < messages.length; i++) {
+    const started = performance.now();
+    await step(messages[i]!, i);
+    times.push(performance.now() - started);
+    if (i % 10 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  return {
+    p50: percentile(times, 0.5),
+    p95: percentile(times, 0.95),
+    peak: Math.max(peak, process.memoryUsage().rss),
+  };
+}
 
 export async function run(): Promise<Record<string, number>> {
   const total = Number(process.env.BENCH_EMAIL_MESSAGES ?? 1000);
@@ -172,6 +263,45 @@ export async function run(): Promise<Record<string, number>> {
       plain(accounts[i]!.contacts[0]!, 'Warm up', 'Hello', `warm-${i}@bench.example`),
     );
   }
+  // (d) the mixed batch, before the 10 MB message inflates the heap. One ticket per account for
+  // the replies and reports to name (our token in their References, as on real mail).
+  const settings = mailSettings(SUPPORT);
+  const tickets: { vars: Record<string, string> }[] = [];
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const account = accounts[a]!;
+    const opened = await deliver(
+      `seed-${a}`,
+      plain(account.contacts[0]!, 'Seed', 'Seed', `seed-${a}@bench.example`),
+    );
+    const ticket = await getTicket(ctx.store, opened.ticketId!);
+    tickets.push({
+      vars: {
+        FROM: account.contacts[0]!,
+        REF: ticket!.reference,
+        ACK_ID: outboundMessageId(ticket!.id, `ack${a}`, settings),
+        THREAD: outboundMessageId(ticket!.id, 'thread', settings),
+      },
+    });
+  }
+  const batch = Array.from({ length: BATCH_SIZE }, (_, i) => {
+    const { kind, fixture, outcome } = BATCH[i % BATCH.length]!;
+    return {
+      outcome,
+      raw: batchMessage(kind, fixture, i, tickets[Math.floor(i / BATCH.length) % ACCOUNTS]!.vars),
+    };
+  });
+  const raws = batch.map((b) => b.raw);
+  const parseOnly = await timed(raws, (raw) => PostalMime.parse(raw));
+  const decision = await timed(raws, async (raw) => {
+    const mail = await parseMail(raw);
+    if (classifyMail(mail, settings).kind === 'person') await mailBody(mail);
+  });
+  let mixedWrong = 0;
+  const intakeRun = await timed(raws, async (raw, i) => {
+    const result = await deliver(`mixed-${i}`, raw);
+    if (result.outcome !== batch[i]!.outcome) mixedWrong += 1;
+  });
+
   // (b) then, on a quiet process: one 10 MB message.
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
@@ -312,6 +442,21 @@ export async function run(): Promise<Record<string, number>> {
   await db.stop();
 
   return {
+    mixed_messages: BATCH_SIZE,
+    mixed_wrong_outcome: mixedWrong,
+    mixed_parse_p50_ms: round(parseOnly.p50, 3),
+    mixed_parse_p95_ms: round(parseOnly.p95, 3),
+    mixed_parse_peak_rss_mb: round(parseOnly.peak / 2 ** 20),
+    mixed_decision_p50_ms: round(decision.p50, 3),
+    mixed_decision_p95_ms: round(decision.p95, 3),
+    mixed_decision_p50_x_parse: round(decision.p50 / parseOnly.p50, 2),
+    mixed_decision_p95_x_parse: round(decision.p95 / parseOnly.p95, 2),
+    mixed_intake_p50_ms: round(intakeRun.p50),
+    mixed_intake_p95_ms: round(intakeRun.p95),
+    mixed_intake_p50_x_parse: round(intakeRun.p50 / parseOnly.p50),
+    mixed_intake_p95_x_parse: round(intakeRun.p95 / parseOnly.p95),
+    mixed_intake_peak_rss_mb: round(intakeRun.peak / 2 ** 20),
+    mixed_intake_peak_rss_x_parse: round(intakeRun.peak / parseOnly.peak, 2),
     small_messages: small.length,
     small_intake_p50_ms: round(percentile(small, 0.5)),
     small_intake_p95_ms: round(percentile(small, 0.95)),

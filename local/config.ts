@@ -13,6 +13,7 @@ const schema = z.object({
   DYNAMODB_PORT: z.optional(port),
   TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'support-desk'),
   SUPPORT_ADDRESS: z._default(z.email(), 'support@desk.localhost'),
+  LOCAL_VERDICT_HEADER: z._default(z.enum(['0', '1']), '1'),
   SLA_ALERTS_TO: z.pipe(
     z.pipe(
       z._default(z.string(), 'agents@support-desk.localhost'),
@@ -38,6 +39,8 @@ export interface LocalConfig {
   supportAddress: string;
   /** Where SLA warnings and breaches are mailed (the agents). */
   slaAlertsTo: string[];
+  /** The local SMTP server takes verdicts from an `X-Local-Verdicts` header (docs/email.md). */
+  localVerdictHeader: boolean;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -50,6 +53,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     TABLE_NAME: env.TABLE_NAME || undefined,
     SUPPORT_ADDRESS: env.SUPPORT_ADDRESS || undefined,
     SLA_ALERTS_TO: env.SLA_ALERTS_TO || undefined,
+    LOCAL_VERDICT_HEADER: env.LOCAL_VERDICT_HEADER || undefined,
   });
   return {
     dataDir: resolve(parsed.DATA_DIR),
@@ -60,5 +64,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     tableName: parsed.TABLE_NAME,
     supportAddress: parsed.SUPPORT_ADDRESS,
     slaAlertsTo: parsed.SLA_ALERTS_TO,
+    localVerdictHeader: parsed.LOCAL_VERDICT_HEADER === '1',
   };
 }

@@ -1,7 +1,9 @@
 // The local SMTP server (127.0.0.1:2525): what SES receiving does in AWS. It accepts mail for the
 // support address only (others are refused at RCPT TO), stores the raw bytes with the trace headers
 // a receiving MTA adds, and calls the same intake handler with an SES-shaped receipt event (every
-// verdict PASS). It answers 250 once the intake has finished, 451 if it failed (the client retries).
+// verdict PASS, unless the message asks otherwise in `X-Local-Verdicts`, honoured while
+// LOCAL_VERDICT_HEADER allows it, so quarantine can be tried). It answers 250 once the intake has
+// finished, 451 if it failed (the client retries).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SESEvent } from 'aws-lambda';
@@ -10,9 +12,12 @@ import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake, type IntakeLimits, type IntakeResult } from '../functions/email/intake.ts';
+import { headerEnd } from '../functions/email/parse.ts';
 import { mailSettings } from '../functions/mail/settings.ts';
 import type { BlobStore } from '../functions/ports/blobs.ts';
 import { log } from '../functions/shared/log.ts';
+import type { Verdicts } from '../functions/store/inbound-mail.ts';
+import { readLocalConfig } from './config.ts';
 
 export interface SmtpServerOptions {
   host: string;
@@ -24,6 +29,11 @@ export interface SmtpServerOptions {
   /** Largest message accepted at all (SES receives up to 40 MB). */
   maxBytes?: number;
   limits?: Partial<IntakeLimits>;
+  /**
+   * Take SES's verdicts from an `X-Local-Verdicts: spam=FAIL; dkim=FAIL` header (then stripped from
+   * the stored message). Default: LOCAL_VERDICT_HEADER (on unless `0`).
+   */
+  verdictHeader?: boolean;
   /** Told about every processed mail (tests, the bench). */
   onProcessed?: (result: IntakeResult) => void;
 }
@@ -51,8 +61,62 @@ function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   });
 }
 
-function sesEvent(id: string, session: SMTPServerSession, now: Date, recipients: string[]): SESEvent {
-  const pass = { status: 'PASS' as const };
+const PASS: Verdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
+const VERDICT_HEADER = /^x-local-verdicts:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*\r?\n/gim;
+const STATUSES = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'];
+
+function smtpError(message: string, responseCode: number): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * The verdicts an `X-Local-Verdicts` header asks for (`spam=FAIL; dkim=FAIL`; unnamed checks PASS),
+ * and the message without that header. Only the message's own header block is read.
+ */
+export function localVerdicts(body: Buffer): { verdicts: Verdicts; body: Buffer } {
+  const end = headerEnd(body);
+  const head = body.subarray(0, end).toString('latin1');
+  const values: string[] = [];
+  const stripped = head.replace(VERDICT_HEADER, (line) => {
+    values.push(
+      line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    return '';
+  });
+  if (values.length === 0) return { verdicts: PASS, body };
+  const verdicts = { ...PASS };
+  for (const pair of values
+    .join(';')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name = '', status = ''] = pair.split('=').map((p) => p.trim());
+    const check = name.toLowerCase();
+    if (!(check in verdicts)) {
+      throw smtpError(
+        `X-Local-Verdicts: unknown check "${name}" (one of spam, virus, spf, dkim, dmarc)`,
+        550,
+      );
+    }
+    if (!STATUSES.includes(status.toUpperCase())) {
+      throw smtpError(`X-Local-Verdicts: ${check} must be one of ${STATUSES.join(', ')}`, 550);
+    }
+    verdicts[check as keyof Verdicts] = status.toUpperCase();
+  }
+  return { verdicts, body: Buffer.concat([Buffer.from(stripped, 'latin1'), body.subarray(end)]) };
+}
+
+function sesEvent(
+  id: string,
+  session: SMTPServerSession,
+  now: Date,
+  recipients: string[],
+  verdicts: Verdicts,
+): SESEvent {
+  const verdict = (status: string) => ({ status: status as 'PASS' });
   const source = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   return {
     Records: [
@@ -73,11 +137,11 @@ function sesEvent(id: string, session: SMTPServerSession, now: Date, recipients:
             timestamp: now.toISOString(),
             processingTimeMillis: 0,
             recipients,
-            spamVerdict: pass,
-            virusVerdict: pass,
-            spfVerdict: pass,
-            dkimVerdict: pass,
-            dmarcVerdict: pass,
+            spamVerdict: verdict(verdicts.spam),
+            virusVerdict: verdict(verdicts.virus),
+            spfVerdict: verdict(verdicts.spf),
+            dkimVerdict: verdict(verdicts.dkim),
+            dmarcVerdict: verdict(verdicts.dmarc),
             action: { type: 'Lambda', functionArn: 'local', invocationType: 'Event' },
           },
         },
@@ -100,6 +164,7 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Local
   });
   const handle = sesIntakeHandler(intake, RAW_PREFIX);
   const maxBytes = options.maxBytes ?? 40 * 1024 * 1024;
+  const verdictHeader = options.verdictHeader ?? readLocalConfig().localVerdictHeader;
 
   const server = new SMTPServer({
     name: 'desk.localhost',
@@ -120,12 +185,11 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Local
     },
     onData(stream, session, callback) {
       readAll(stream)
-        .then(async (body) => {
-          if (stream.sizeExceeded) {
-            const error = new Error(`message exceeds ${maxBytes} bytes`) as Error & { responseCode: number };
-            error.responseCode = 552;
-            throw error;
-          }
+        .then(async (received) => {
+          if (stream.sizeExceeded) throw smtpError(`message exceeds ${maxBytes} bytes`, 552);
+          const { verdicts, body } = verdictHeader
+            ? localVerdicts(received)
+            : { verdicts: PASS, body: received };
           const now = runtimeContext().clock.now();
           const id = sesMessageId();
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
@@ -139,7 +203,7 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Local
             'message/rfc822',
           );
           const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-          const [result] = await handle(sesEvent(id, session, now, recipients));
+          const [result] = await handle(sesEvent(id, session, now, recipients, verdicts));
           if (result) options.onProcessed?.(result);
           callback(null, `Ok: queued as ${id}`);
         })

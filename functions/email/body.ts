@@ -1,9 +1,11 @@
 // The text a mail adds to a ticket: text/plain when the sender gave one, else the HTML converted to
-// text; then the quoted earlier conversation stripped (Outlook's "From: … Sent: …", Gmail's and
-// Apple Mail's "On … wrote:", `>` quotes, "Sent from my iPhone") with email-reply-parser. The raw
-// message is kept in the blob store, so nothing stripped here is lost.
+// text; then the quoted earlier conversation stripped: first what quotes.ts recognises in a dozen
+// languages (attribution lines, Outlook's separators and "From: / Sent: / To: / Subject:" blocks),
+// then `>` quotes and signatures ("Sent from my iPhone") with email-reply-parser. The raw message is
+// kept in the blob store, so nothing stripped here is lost.
 import EmailReplyParser from 'email-reply-parser';
 import type { htmlToText } from '#html-text';
+import { cutQuotedHistory } from './quotes.ts';
 
 /** Text past this size is not run through the reply parser (its regexes are not linear on every input). */
 const STRIP_LIMIT = 200_000;
@@ -30,7 +32,7 @@ function normalise(text: string): string {
 export function visibleReply(text: string): string {
   const clean = normalise(text);
   if (clean === '' || clean.length > STRIP_LIMIT) return clean;
-  const visible = normalise(new EmailReplyParser().read(clean).getVisibleText());
+  const visible = normalise(new EmailReplyParser().read(cutQuotedHistory(clean)).getVisibleText());
   // A message that is all quote (a bare forward) keeps its text rather than becoming empty.
   return visible === '' ? clean : visible;
 }

@@ -38,6 +38,7 @@ import {
 import { MAX_BODY_CHARS, mailBody } from './body.ts';
 import { classifyMail, suppressesAutoReplies } from './classify.ts';
 import { type ParsedMail, parseHeaders, parseMail } from './parse.ts';
+import type { ReportKind } from './reports.ts';
 
 export interface IntakeLimits extends AttachmentLimits {
   /** Larger messages are not parsed: one polite reply, raw kept for inspection. */
@@ -282,9 +283,10 @@ export function createIntake(deps: IntakeDeps) {
     oversized: boolean,
     guard: Guard,
   ): Promise<Omit<IntakeResult, 'sesMessageId' | 'messageId'>> {
-    // 3. Automatic mail: never a ticket, never an answer; a bounce of our mail is noted on its ticket.
+    // 3. Automatic mail: never a ticket, never an answer, never a reopen; a report about our mail
+    // (bounce, complaint, read receipt) is noted on its ticket.
     const kind = classifyMail(mail, settings, receipt.envelopeFrom);
-    if (kind.kind === 'bounce') {
+    if (kind.kind === 'report') {
       const ops: WriteOp[] = [];
       for (const ticketId of kind.ticketIds.slice(0, 5)) {
         const ticket = await getTicket(ctx.store, ticketId);
@@ -299,19 +301,27 @@ export function createIntake(deps: IntakeDeps) {
             visibility: 'internal',
             automatic: true,
             channel: 'email',
-            body: `Mail about this ticket could not be delivered${kind.status ? ` (status ${kind.status})` : ''}. Check the contact's address.`,
+            body: reportNote(kind.report, kind.detail),
             createdAt: at,
             messageId: mail.messageId,
           }),
         );
       }
-      await finish(ctx, guard, 'bounce', ops, kind.ticketIds[0]);
-      log('info', 'bounce recorded', {
+      // A delivery report is a bounce; complaints and read receipts are automatic mail.
+      const outcome = kind.report === 'delivery' ? 'bounce' : 'automatic';
+      const ticketId = ops.length > 0 ? kind.ticketIds[0] : undefined;
+      await finish(ctx, guard, outcome, ops, ticketId);
+      log('info', 'report recorded', {
         sesMessageId: receipt.sesMessageId,
+        report: kind.report,
         tickets: ops.length,
-        status: kind.status,
+        detail: kind.detail,
       });
-      return { outcome: 'bounce', ...(kind.ticketIds[0] ? { ticketId: kind.ticketIds[0] } : {}) };
+      return {
+        outcome,
+        ...(outcome === 'automatic' ? { reason: kind.report } : {}),
+        ...(ticketId ? { ticketId } : {}),
+      };
     }
     if (kind.kind === 'automatic') {
       await finish(ctx, guard, 'automatic', []);
@@ -463,6 +473,18 @@ export function createIntake(deps: IntakeDeps) {
   }
 
   return { receive, release, limits };
+}
+
+/** The internal note a report about our mail leaves on its ticket (a code from the report, no content). */
+function reportNote(report: ReportKind, detail: string | undefined): string {
+  const code = detail?.replace(/[^\w.-]/g, '').slice(0, 40);
+  if (report === 'delivery') {
+    return `Mail about this ticket could not be delivered${code ? ` (status ${code})` : ''}. Check the contact's address.`;
+  }
+  if (report === 'complaint') {
+    return `The recipient's mail provider reported mail about this ticket as unwanted${code ? ` (feedback type ${code})` : ''}. Check with the contact before mailing again.`;
+  }
+  return `The contact's mail client sent a read receipt for mail about this ticket${code ? ` (${code})` : ''}.`;
 }
 
 /** A sender registered on several accounts opens tickets on the one registered first. */

@@ -2,9 +2,11 @@
 // and attachments. postal-mime does the MIME work (charsets through TextDecoder: on Node 24
 // windows-1252 decodes smart quotes and the euro sign; an unknown label falls back to windows-1252,
 // so it never throws). Malformed structure never stops the intake: what could not be parsed is
-// taken from the raw body instead, and the raw message is kept anyway.
+// taken from the raw body instead, and the raw message is kept anyway. format=flowed text is
+// unfolded by flowed.ts, which keeps quote marks on their own lines.
 import { createHash } from 'node:crypto';
 import PostalMime, { type Email } from 'postal-mime';
+import { decodeFlowed, restoreFlowedHeader, restoreFlowedParam, unflowedCopy } from './flowed.ts';
 
 export interface MailAttachment {
   filename: string | null;
@@ -118,8 +120,14 @@ export async function parseHeaders(raw: Uint8Array): Promise<ParsedMail> {
 export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   let email: Email;
   let damaged: ParsedMail['damaged'];
+  // Flowed text is unfolded here, quote-aware (flowed.ts), not by postal-mime.
+  const flowed = unflowedCopy(raw);
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true });
+    email = await PostalMime.parse(flowed?.raw ?? raw, {
+      attachmentEncoding: 'arraybuffer',
+      forceRfc822Attachments: true,
+    });
+    if (flowed && email.text) email.text = decodeFlowed(email.text, flowed.delSp);
   } catch {
     // Limits (nesting, header size) or broken input: keep going with what the raw text offers.
     damaged = 'unparsable';
@@ -127,6 +135,9 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
       () => ({ headers: [], headerLines: [], attachments: [] }) as Email,
     );
   }
+  // Headers and kept parts (an attached message) as received, not as renamed for postal-mime.
+  if (flowed) for (const h of email.headers) h.value = restoreFlowedHeader(h.value);
+  const keep = flowed ? restoreFlowedParam : (bytes: Uint8Array) => bytes;
   const headers = headerMap(email);
   const ownId = idsIn(headers.get('message-id')?.[0])[0];
   const parsed: ParsedMail = {
@@ -141,7 +152,7 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
       mimeType: a.mimeType,
       disposition: a.disposition,
       related: a.related === true,
-      content: toBytes(a.content),
+      content: keep(toBytes(a.content)),
     })),
   };
   const from = firstMailbox(email);

@@ -38,9 +38,10 @@ describe('automatic mail', () => {
 
   test('a delivery report names the ticket through the thread token SES kept in References', async () => {
     expect(classifyMail(await parseMail(fixture('bounce.eml', vars)), settings)).toEqual({
-      kind: 'bounce',
+      kind: 'report',
+      report: 'delivery',
       ticketIds: [ticketId],
-      status: '5.1.1',
+      detail: '5.1.1',
     });
   });
 
@@ -93,6 +94,200 @@ describe('automatic mail', () => {
     for (const name of ['outlook-reply.eml', 'gmail-reply.eml', 'apple-mail-reply.eml', 'new-request.eml']) {
       expect(classifyMail(await parseMail(fixture(name, vars)), settings), name).toEqual({ kind: 'person' });
     }
+  });
+});
+
+describe('automatic mail that looks like a person', () => {
+  const report = (name: string) => parseMail(fixture(name, vars));
+
+  test("vacation responders without Auto-Submitted: Apple, and the other vendors' headers", async () => {
+    expect(classifyMail(await report('apple-vacation.eml'), settings)).toEqual({
+      kind: 'automatic',
+      reason: 'apple-action',
+    });
+    const cases: [Record<string, string>, string][] = [
+      [{ 'X-Autoreply-From': 'ivana@jadran.example' }, 'x-autoreply-from'],
+      [{ 'X-Mail-Autoreply': 'yes' }, 'x-mail-autoreply'],
+      [{ 'X-Auto-Reply': 'yes' }, 'x-auto-reply'],
+      [{ 'X-MS-Exchange-Inbox-Rules-Loop': 'ivana@jadran.example' }, 'exchange-generated'],
+      [{ 'X-Precedence': 'auto_reply' }, 'x-precedence-auto_reply'],
+      [{ 'X-Precedence': 'bulk' }, 'x-precedence-bulk'],
+      [{ Precedence: 'auto-reply' }, 'precedence-auto-reply'],
+    ];
+    for (const [headers, reason] of cases) {
+      const mail = await parseMail(
+        message({ from: 'ivana@jadran.example', subject: 'x', body: 'y', headers }),
+      );
+      expect(classifyMail(mail, settings), reason).toEqual({ kind: 'automatic', reason });
+    }
+  });
+
+  test('a responder subject counts only with a second signal', async () => {
+    const subjects = [
+      'Auto: Orders',
+      'Automatic reply: [B2B-7] Orders',
+      'Out of Office: Orders',
+      'Abwesenheitsnotiz: Bestellungen',
+      'Respuesta automática: Pedidos',
+      'Réponse automatique : Commandes',
+      'Risposta automatica: Ordini',
+      'Resposta automática: Pedidos',
+      'Automatisch antwoord: Bestellingen',
+      'Automatski odgovor: Narudžbe',
+      'Автоответ: Заказы',
+      '自動応答: 注文',
+      '自动回复: 订单',
+      '자동 회신: 주문',
+    ];
+    for (const subject of subjects) {
+      const alone = await parseMail(message({ from: 'ivana@jadran.example', subject, body: 'Away' }));
+      expect(classifyMail(alone, settings), subject).toEqual({ kind: 'person' });
+      const suppress = await parseMail(
+        message({
+          from: 'ivana@jadran.example',
+          subject,
+          body: 'Away',
+          headers: { 'X-Auto-Response-Suppress': 'All' },
+        }),
+      );
+      expect(classifyMail(suppress, settings), subject).toEqual({
+        kind: 'automatic',
+        reason: 'responder-subject',
+      });
+      const answersOurs = await parseMail(
+        message({
+          from: 'ivana@jadran.example',
+          subject,
+          body: 'Away',
+          headers: { 'In-Reply-To': `<${vars.ACK_ID}>` },
+        }),
+      );
+      expect(classifyMail(answersOurs, settings), subject).toEqual({
+        kind: 'automatic',
+        reason: 'responder-subject',
+      });
+    }
+    // A person's reply to our mail about their out-of-office settings.
+    const person = await parseMail(
+      message({
+        from: 'ivana@jadran.example',
+        subject: 'Re: [B2B-7] Out of office replies are not sent',
+        body: 'Still not sent.',
+        headers: { 'In-Reply-To': `<${vars.ACK_ID}>` },
+      }),
+    );
+    expect(classifyMail(person, settings)).toEqual({ kind: 'person' });
+  });
+
+  test("mailing lists by any list header, and list servers' notices", async () => {
+    const headers: Record<string, string>[] = [
+      { 'List-Subscribe': '<mailto:tips-join@lists.example.org>' },
+      { 'List-Help': '<mailto:tips-request@lists.example.org?subject=help>' },
+      { 'List-Post': '<mailto:tips@lists.example.org>' },
+      { 'List-Owner': '<mailto:tips-owner@lists.example.org>' },
+      { 'List-Archive': '<https://lists.example.org/tips>' },
+      { 'Mailing-List': 'contact tips-help@lists.example.org; run by ezmlm' },
+      { 'X-Mailing-List': 'tips@lists.example.org' },
+      { 'X-ML-Name': 'tips' },
+    ];
+    for (const header of headers) {
+      const mail = await parseMail(
+        message({ from: 'ivana@jadran.example', subject: 'x', body: 'y', headers: header }),
+      );
+      expect(classifyMail(mail, settings), Object.keys(header)[0]).toEqual({
+        kind: 'automatic',
+        reason: 'mailing-list',
+      });
+    }
+    expect(classifyMail(await report('list-server-notice.eml'), settings)).toEqual({
+      kind: 'automatic',
+      reason: 'list-server',
+    });
+    for (const sender of ['tips-request@l.example', 'owner-tips@l.example', 'majordomo@l.example']) {
+      const mail = await parseMail(message({ from: sender, subject: 'x', body: 'y' }));
+      expect(classifyMail(mail, settings), sender).toEqual({ kind: 'automatic', reason: 'list-server' });
+    }
+    const loop = await parseMail(
+      message({
+        from: 'ivana@jadran.example',
+        subject: 'Mail loop detected',
+        body: 'y',
+        headers: { 'X-Auto-Response-Suppress': 'All' },
+      }),
+    );
+    expect(classifyMail(loop, settings)).toEqual({ kind: 'automatic', reason: 'list-notice-subject' });
+  });
+
+  test('daemon and no-reply senders, whatever the envelope says', async () => {
+    const senders = [
+      'MAILER-DAEMON@mx.example',
+      'postmaster@mx.example',
+      'post_master@mx.example',
+      'mail-daemon@mx.example',
+      'noreply@shop.example',
+      'no-reply@shop.example',
+      'no_reply@shop.example',
+      'donotreply@shop.example',
+      'do-not-reply@shop.example',
+      'billing-noreply@shop.example',
+    ];
+    for (const from of senders) {
+      const mail = await parseMail(message({ from, subject: 'x', body: 'y' }));
+      expect(classifyMail(mail, settings, 'bounce-handler@mx.example'), from).toEqual({
+        kind: 'automatic',
+        reason: 'daemon-sender',
+      });
+    }
+    for (const from of ['noreen@shop.example', 'replyteam@shop.example', 'postmasters-guild@x.example']) {
+      const mail = await parseMail(message({ from, subject: 'x', body: 'y' }));
+      expect(classifyMail(mail, settings), from).toEqual({ kind: 'person' });
+    }
+    // A plain-text bounce from a daemon that quotes our headers names the ticket.
+    expect(classifyMail(await report('daemon-plain-bounce.eml'), settings)).toEqual({
+      kind: 'report',
+      report: 'delivery',
+      ticketIds: [ticketId],
+    });
+  });
+
+  test('a complaint (ARF) in multipart/mixed names our ticket through the attached original', async () => {
+    expect(classifyMail(await report('arf-complaint-mixed.eml'), settings)).toEqual({
+      kind: 'report',
+      report: 'complaint',
+      ticketIds: [ticketId],
+      detail: 'abuse',
+    });
+  });
+
+  test("read receipts: multipart/report, and MDN fields in a text part; from the contact's own address", async () => {
+    for (const name of ['mdn-read-receipt.eml', 'mdn-in-text.eml']) {
+      expect(classifyMail(await report(name), settings), name).toEqual({
+        kind: 'report',
+        report: 'read-receipt',
+        ticketIds: [ticketId],
+        detail: 'displayed',
+      });
+    }
+  });
+
+  test('challenge-response: by the vendor header, or by its subject answering our mail', async () => {
+    expect(classifyMail(await report('challenge-response.eml'), settings)).toEqual({
+      kind: 'automatic',
+      reason: 'challenge-subject',
+    });
+    for (const header of ['X-Boxbe-Challenge', 'X-SpamArrest-Challenge', 'X-TMDA-Confirm']) {
+      const mail = await parseMail(
+        message({ from: 'verify@guard.example', subject: 'Hello', body: 'y', headers: { [header]: 'yes' } }),
+      );
+      expect(classifyMail(mail, settings), header).toEqual({
+        kind: 'automatic',
+        reason: 'challenge-response',
+      });
+    }
+    const person = await parseMail(
+      message({ from: 'ivana@jadran.example', subject: 'Please verify my invoice', body: 'Thanks' }),
+    );
+    expect(classifyMail(person, settings)).toEqual({ kind: 'person' });
   });
 });
 
