@@ -1,8 +1,9 @@
 // A business calendar: the weekly opening windows of a support team in one IANA time zone, with
-// holidays and per-date overrides. Plain JSON, validated here once; business-time.ts computes on it.
+// holidays and per-date overrides, and the public-holiday regions (with their corrections) that
+// the holidays are expanded from. Plain JSON, validated here once; business-time.ts computes on it.
 import * as z from 'zod/mini';
 import { parseWith } from './validation.ts';
-import './zod-mini.ts';
+import { withMeta } from './zod-mini.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -96,39 +97,75 @@ const weeklySchema = z.strictObject(
   },
 );
 
-export const calendarSchema = z.strictObject(
-  {
-    timeZone: z
-      .string()
-      .check(z.refine(isTimeZone, { error: 'must be an IANA time zone such as "Europe/Madrid"' })),
-    weekly: weeklySchema,
-    holidays: z.optional(
-      z.array(isoDateSchema).check(
-        z.superRefine((dates, ctx) => {
-          const seen = new Set<string>();
-          dates.forEach((d, i) => {
-            if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate holiday ${d}` });
-            seen.add(d);
-          });
+const REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
+const regionSchema = z
+  .string()
+  .check(z.regex(REGION, { error: 'must be a region code like "ES" or "GB-ENG"' }));
+
+/** Each date listed once; the issue names the repeat. */
+function uniqueDates() {
+  return z.superRefine((entries: readonly { date: string }[], ctx) => {
+    const seen = new Set<string>();
+    entries.forEach(({ date }, i) => {
+      if (seen.has(date))
+        ctx.addIssue({ code: 'custom', path: [i, 'date'], message: `duplicate date ${date}` });
+      seen.add(date);
+    });
+  });
+}
+
+const note = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200));
+
+/**
+ * How one region's holidays differ from the library's rules: days it lacks (an election, a new
+ * holiday, a lunar date it gets wrong) and days it has that the official list does not.
+ */
+const holidayCorrectionSchema = z
+  .strictObject(
+    {
+      add: z.optional(z.array(z.strictObject({ date: isoDateSchema, name: note })).check(uniqueDates())),
+      remove: z.optional(z.array(z.strictObject({ date: isoDateSchema, reason: note })).check(uniqueDates())),
+    },
+    {
+      error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined),
+    },
+  )
+  .check(
+    z.superRefine(({ add = [], remove = [] }, ctx) => {
+      const added = new Set(add.map((a) => a.date));
+      remove.forEach(({ date }, i) => {
+        if (added.has(date))
+          ctx.addIssue({ code: 'custom', path: ['remove', i, 'date'], message: `${date} is also added` });
+      });
+    }),
+  );
+
+export const calendarSchema = z
+  .strictObject(
+    {
+      timeZone: z
+        .string()
+        .check(z.refine(isTimeZone, { error: 'must be an IANA time zone such as "Europe/Madrid"' })),
+      weekly: weeklySchema,
+      holidays: z.optional(
+        z.array(isoDateSchema).check(
+          z.superRefine((dates, ctx) => {
+            const seen = new Set<string>();
+            dates.forEach((d, i) => {
+              if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate holiday ${d}` });
+              seen.add(d);
+            });
+          }),
+        ),
+      ),
+      overrides: z.optional(
+        z.record(isoDateSchema, dayWindowsSchema, {
+          error: (iss) => (iss.code === 'invalid_key' ? 'must be an existing date "YYYY-MM-DD"' : undefined),
         }),
       ),
-    ),
-    overrides: z.optional(
-      z.record(isoDateSchema, dayWindowsSchema, {
-        error: (iss) => (iss.code === 'invalid_key' ? 'must be an existing date "YYYY-MM-DD"' : undefined),
-      }),
-    ),
-    /** Public-holiday regions (ISO 3166 "ES", "GB-ENG"), expanded into `holidays` when saved. */
-    holidayRegions: z.optional(
-      z
-        .array(
-          z.string().check(
-            z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, {
-              error: 'must be a region code like "ES" or "GB-ENG"',
-            }),
-          ),
-        )
-        .check(
+      /** Public-holiday regions (ISO 3166 "ES", "GB-ENG"), expanded into `holidays` when saved. */
+      holidayRegions: z.optional(
+        z.array(regionSchema).check(
           z.superRefine((codes, ctx) => {
             codes.forEach((c, i) => {
               if (codes.indexOf(c) !== i)
@@ -136,12 +173,39 @@ export const calendarSchema = z.strictObject(
             });
           }),
         ),
-    ),
-    /** Years whose holidays of `holidayRegions` are already in `holidays`. */
-    expandedYears: z.optional(z.array(z.int().check(z.minimum(1900), z.maximum(2200)))),
-  },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined) },
-);
+      ),
+      holidayCorrections: withMeta(
+        z.optional(
+          z.record(regionSchema, holidayCorrectionSchema, {
+            error: (iss) =>
+              iss.code === 'invalid_key' ? 'must be a region code like "ES" or "GB-ENG"' : undefined,
+          }),
+        ),
+        {
+          description:
+            'Per region of holidayRegions, dates added to and removed from what the holiday library ' +
+            'gives, applied for each expanded year (docs/policies.md, Holiday corrections)',
+        },
+      ),
+      /** Years whose holidays of `holidayRegions` are already in `holidays`. */
+      expandedYears: z.optional(z.array(z.int().check(z.minimum(1900), z.maximum(2200)))),
+    },
+    {
+      error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined),
+    },
+  )
+  .check(
+    z.superRefine(({ holidayRegions = [], holidayCorrections = {} }, ctx) => {
+      for (const region of Object.keys(holidayCorrections)) {
+        if (!holidayRegions.includes(region))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['holidayCorrections', region],
+            message: `corrects ${region}, which is not in holidayRegions`,
+          });
+      }
+    }),
+  );
 
 export type Calendar = z.infer<typeof calendarSchema>;
 
