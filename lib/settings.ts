@@ -140,12 +140,15 @@ export interface DeploymentSettings {
 /** The names `-c name=value` accepts. */
 export const SETTING_NAMES = Object.keys(deploymentSettingsSchema.shape) as readonly string[];
 
+/** Context keys the CDK CLI itself writes without a colon (`cdk acknowledge`, in cdk.context.json). */
+const CDK_PLAIN_KEYS = ['acknowledged-issue-numbers'];
+
 /**
  * Settings from the app's whole context (`app.node.getAllContext()`). Keys with a colon are the
  * CDK's own (`aws:cdk:...`, feature flags `@aws-cdk/...:...`, cached lookups): not ours to judge.
  */
 export function readDeploymentSettings(context: Readonly<Record<string, unknown>>): DeploymentSettings {
-  refuseUnknown(Object.keys(context).filter((key) => !key.includes(':')));
+  refuseUnknown(Object.keys(context).filter((key) => !key.includes(':') && !CDK_PLAIN_KEYS.includes(key)));
   const given: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
     const value = context[name];

@@ -49,6 +49,7 @@ describe('deployment settings', () => {
         // The CDK's own keys have a colon and are not ours to judge.
         'aws:cdk:bundling-stacks': ['**'],
         '@aws-cdk/core:checkSecretUsage': true,
+        'acknowledged-issue-numbers': [34892],
       }),
     ).toEqual({
       stage: 'prod',
