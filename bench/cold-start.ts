@@ -25,6 +25,7 @@ const SDK_CLIENTS: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'DynamoDBClient',
   '@aws-sdk/client-s3': 'S3Client',
   '@aws-sdk/client-scheduler': 'SchedulerClient',
+  '@aws-sdk/client-ses': 'SESClient',
   '@aws-sdk/client-sesv2': 'SESv2Client',
 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CDK app entry: `npx cdk synth` (dev placeholders, works offline) or
-// `npx cdk deploy -c stage=prod -c supportAddress=support@help.example.com -c alarmEmail=ops@example.com`
+// `npx cdk deploy -c stage=prod -c production=true -c supportAddress=support@help.example.com -c alarmEmail=ops@example.com`
 // (every setting: lib/settings.ts, docs/deploy.md). cdk-nag's AWS Solutions checks run on every
 // synth and fail it on unacknowledged findings.
 import { App, Validations } from 'aws-cdk-lib';
@@ -12,7 +12,7 @@ import { SupportDeskStack } from '../lib/support-desk-stack.ts';
 const app = new App();
 let settings: DeploymentSettings;
 try {
-  settings = readDeploymentSettings((key) => app.node.tryGetContext(key));
+  settings = readDeploymentSettings(app.node.getAllContext());
 } catch (error) {
   // A bad setting is the deployer's typo, not a crash: say which, without a stack trace.
   if (!(error instanceof ValidationError)) throw error;

@@ -1,10 +1,11 @@
 // The HTTPS API in AWS: an API Gateway HTTP API whose routes come from the route table
 // (functions/api/routes.ts), one Lambda function per route group, the API-key authorizer on
-// every non-public route, throttling and JSON access logs on the default stage, and table grants
-// cut to what each function does.
+// every non-public route, throttling per route and JSON access logs on the default stage, and
+// table grants cut to the partitions each group touches (lib/table-access.ts).
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   type HttpMethod,
   type HttpRoute,
@@ -15,31 +16,27 @@ import {
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeGroups } from '../functions/api/routes.ts';
 import type { RouteSpec } from '../functions/api/routing.ts';
-import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
-import { lambdaFunction } from './functions.ts';
+import { lambdaFunction, type SharedEnvironment } from './functions.ts';
+import { grantTableAccess } from './table-access.ts';
 
-/** Steady-state requests per second and burst for the whole stage; raise them per deployment. */
+/**
+ * Steady-state requests per second and burst of each route (every route has its own bucket), and
+ * the stage default for any route the contract adds later; raise them per deployment.
+ */
 export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 50, burstLimit: 100 };
 
-/** Route groups that only read the table: a bug or a compromise there cannot change data. */
-export const READ_ONLY_GROUPS: ReadonlySet<string> = new Set(['system']);
-
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** ConditionCheckItem only serves transactions that write, so it counts as a write here. */
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-];
+/**
+ * Public routes answer anyone, key or not: low limits of their own, so an unauthenticated caller
+ * hammering them spends their budget only, never the routes customers and agents use.
+ */
+export const PUBLIC_ROUTE_THROTTLE: Required<ThrottleSettings> = { rateLimit: 5, burstLimit: 10 };
 
 /**
  * One access-log line per request, as JSON. Deliberately without the Authorization header, the
@@ -63,10 +60,14 @@ export const ACCESS_LOG_FIELDS = {
 
 export interface SupportDeskApiProps {
   table: ITableV2;
+  /** Every function's environment from the deployment settings (lib/settings.ts). */
+  environment: SharedEnvironment;
   /** Production keeps log groups when the stack is deleted. */
   production: boolean;
-  /** Stage-wide throttling; defaults to DEFAULT_THROTTLE. */
+  /** Throttling of each authenticated route; defaults to DEFAULT_THROTTLE. */
   throttle?: Partial<ThrottleSettings>;
+  /** Throttling of each public route; defaults to PUBLIC_ROUTE_THROTTLE. */
+  publicThrottle?: Partial<ThrottleSettings>;
   /** Retention of access logs and function logs. */
   logRetention?: RetentionDays;
 }
@@ -80,6 +81,8 @@ export class SupportDeskApi extends Construct {
   readonly accessLogs: LogGroup;
   /** The API's base URL (ends with `/`); routes are under `v1/`. */
   readonly url: string;
+  /** The throttle of each route, by route key, as set on the stage. */
+  readonly routeThrottles: Record<string, Required<ThrottleSettings>> = {};
 
   private readonly props: SupportDeskApiProps;
 
@@ -108,15 +111,7 @@ export class SupportDeskApi extends Construct {
     this.url = this.stage.url;
 
     this.authorizerFunction = this.apiFunction('Authorizer', 'auth', retention, removalPolicy);
-    // The authorizer reads one kind of item: API keys, by the hash of the presented secret.
-    this.authorizerFunction.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
-      }),
-    );
+    grantTableAccess(this.authorizerFunction, props.table, 'api-auth');
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],
@@ -124,34 +119,56 @@ export class SupportDeskApi extends Construct {
       resultsCacheTtl: Duration.minutes(5),
     });
 
-    for (const [group, routes] of Object.entries(routeGroups)) {
+    const authenticated = { ...DEFAULT_THROTTLE, ...props.throttle };
+    const open = { ...PUBLIC_ROUTE_THROTTLE, ...props.publicThrottle };
+    const routes: HttpRoute[] = [];
+    for (const [group, contracts] of Object.entries(routeGroups)) {
       const fn = this.apiFunction(pascal(group), group, retention, removalPolicy);
       this.functions[group] = fn;
-      this.grantTable(fn, READ_ONLY_GROUPS.has(group) ? 'read' : 'readWrite');
+      grantTableAccess(fn, props.table, `api-${group}`);
       const integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, fn);
-      for (const spec of Object.values(routes)) {
-        const [route] = this.addRoute(spec, integration, authorizer);
-        if (spec.roles === 'public' && route) {
+      for (const contract of Object.values(contracts)) {
+        const added = this.addRoute(contract, integration, authorizer);
+        routes.push(...added);
+        this.routeThrottles[contract.routeKey] = contract.roles === 'public' ? open : authenticated;
+        const [route] = added;
+        if (contract.roles === 'public' && route) {
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${spec.routeKey} is public by design (DESIGN.md): health checks and the OpenAPI document need no API key`,
+            reason: `${contract.routeKey} is public by contract (DESIGN.md): health checks and the OpenAPI document need no API key`,
           });
         }
       }
     }
+    this.throttleRoutes(routes);
+  }
+
+  /**
+   * Route settings on the stage: each route its own limits (the L2 stage only sets the default).
+   * API Gateway refuses settings for a route that does not exist yet, so the stage waits for them.
+   */
+  private throttleRoutes(routes: HttpRoute[]): void {
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(this.routeThrottles).map(([routeKey, limits]) => [
+        routeKey,
+        { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit },
+      ]),
+    );
+    for (const route of routes) cfnStage.node.addDependency(route);
   }
 
   private addRoute(
-    spec: RouteSpec,
+    contract: RouteSpec,
     integration: HttpLambdaIntegration,
     authorizer: HttpLambdaAuthorizer,
   ): HttpRoute[] {
-    const [method, path] = spec.routeKey.split(' ') as [HttpMethod, string];
+    const [method, path] = contract.routeKey.split(' ') as [HttpMethod, string];
     return this.httpApi.addRoutes({
       path,
       methods: [method],
       integration,
-      ...(spec.roles === 'public' ? {} : { authorizer }),
+      ...(contract.roles === 'public' ? {} : { authorizer }),
     });
   }
 
@@ -170,40 +187,15 @@ export class SupportDeskApi extends Construct {
       description: `Runs the ${file} API function`,
     });
     logGroup.grantWrite(role);
-    return lambdaFunction(this, `${id}Function`, `api-${file}`, {
+    return lambdaFunction(this, `${id}Function`, `api-${file}`, this.props.environment, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
       role,
       logGroup,
-      environment: {
-        TABLE_NAME: this.props.table.tableName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: { TABLE_NAME: this.props.table.tableName },
     });
-  }
-
-  /** Table grants without wildcards: the table and each named index, the actions the code uses. */
-  private grantTable(fn: NodejsFunction, access: 'read' | 'readWrite'): void {
-    const table = this.props.table.tableArn;
-    const indexes = GLOBAL_INDEXES.map((index) => `${table}/index/${index.indexName}`);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: READ_ACTIONS,
-        resources: [table, ...indexes],
-      }),
-    );
-    if (access === 'readWrite') {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: WRITE_ACTIONS,
-          resources: [table],
-        }),
-      );
-    }
   }
 }
 

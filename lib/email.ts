@@ -1,8 +1,10 @@
 // Mail in AWS: SES receives mail for the support address, stores the raw message in the mail bucket
 // and invokes the intake; the outbox function sends what the desk writes to its transactional outbox
 // (fed by the table's stream, with a sweep every five minutes). Sending is allowed on the mail
-// domain's SES identity only, to the functions that send.
-import { ArnFormat, Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+// domain's SES identity only, to the functions that send. Our receipt rule set becomes the region's
+// active one only if no other is active, or the deployer says to take over (a custom resource,
+// lib/custom-resources/receipt-rule-set.ts).
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -28,16 +30,10 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { CfnReceiptRule, CfnReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import {
-  AwsCustomResource,
-  AwsCustomResourcePolicy,
-  type AwsSdkCall,
-  PhysicalResourceId,
-} from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
-import { INDEX_FOR } from '../functions/store/keys.ts';
-import { GLOBAL_INDEXES } from '../functions/store/table-definition.ts';
-import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
+import { lambdaFunction, type SharedEnvironment } from './functions.ts';
+import { requireReceivingRegion } from './regions.ts';
+import { grantTableAccess } from './table-access.ts';
 
 /** Where SES writes raw messages (the intake's MAIL_RAW_PREFIX default). */
 export const RAW_MAIL_PREFIX = 'inbound/';
@@ -52,17 +48,10 @@ export const RAW_MAIL_DAYS = 90;
 /** The outbox sweep: retries and anything the stream consumer did not send. */
 export const OUTBOX_SWEEP = 'rate(5 minutes)';
 
-const TABLE_READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-const TABLE_WRITES = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-];
-
 export interface SupportDeskMailProps {
   table: ITableV2;
+  /** Every function's environment from the deployment settings (lib/settings.ts). */
+  environment: SharedEnvironment;
   /** Production retains the mail bucket and logs when the stack is deleted. */
   production: boolean;
   /** The one recipient the receipt rule accepts; From of all outbound mail. */
@@ -72,6 +61,14 @@ export interface SupportDeskMailProps {
   /** Where the mail bucket's access logs go; a bucket of its own when not given. */
   accessLogs?: IBucket;
   logRetention?: RetentionDays;
+  /** Replace another active receipt rule set of the region instead of refusing to deploy. */
+  takeOverMailReceiving?: boolean;
+  /** Reserved concurrency of the intake (a mail flood cannot take the API's); 0 or absent: none. */
+  intakeConcurrency?: number;
+  /** Reserved concurrency of the outbox stream consumer; 0 or absent: none. */
+  outboxConcurrency?: number;
+  /** The SES configuration set outbound mail names (SES_CONFIGURATION_SET): sending needs it too. */
+  sesConfigurationSet?: string;
 }
 
 export class SupportDeskMail extends Construct {
@@ -79,8 +76,12 @@ export class SupportDeskMail extends Construct {
   readonly bucket: Bucket;
   readonly ruleSet: CfnReceiptRuleSet;
   readonly rule: CfnReceiptRule;
-  /** Makes our rule set the region's active one (on delete: none is active). */
-  readonly activation: AwsCustomResource;
+  /**
+   * Makes our rule set the region's active one when none or ours is (or on takeover), refuses
+   * otherwise; on delete switches receiving off only if ours is still the active set.
+   */
+  readonly activation: CustomResource;
+  readonly activationFunction: NodejsFunction;
   readonly intakeFunction: NodejsFunction;
   /** Receipt events the intake failed on after Lambda's async retries; redrive by re-invoking. */
   readonly intakeDeadLetters: Queue;
@@ -98,6 +99,7 @@ export class SupportDeskMail extends Construct {
     super(scope, id);
     this.props = props;
     const stack = Stack.of(this);
+    requireReceivingRegion(this);
     const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const retention =
       props.logRetention ?? (props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
@@ -145,11 +147,14 @@ export class SupportDeskMail extends Construct {
         MAIL_RAW_PREFIX: RAW_MAIL_PREFIX,
       },
       deadLetterQueue: this.intakeDeadLetters,
-      // Lambda's two async retries; redelivery is harmless (the intake is idempotent).
+      // Lambda's two async retries; redelivery is harmless (the intake is idempotent). SES invokes
+      // asynchronously, so mail over the reserved concurrency waits in Lambda's queue (up to six
+      // hours) rather than being lost.
       retryAttempts: 2,
+      reservedConcurrency: props.intakeConcurrency,
     });
-    // Opens and replies to tickets as the API does: the same table reads and writes.
-    this.grantTableReadWrite(this.intakeFunction);
+    // Opens and replies to tickets as the API does, and keeps its own redelivery records.
+    grantTableAccess(this.intakeFunction, props.table, 'email-handler');
     this.grantMailObjects(this.intakeFunction);
     // SES invokes the intake for our rule only.
     this.intakeFunction.addPermission('AllowSesReceipt', {
@@ -185,7 +190,12 @@ export class SupportDeskMail extends Construct {
     if (this.bucket.policy) this.rule.node.addDependency(this.bucket.policy);
     this.rule.node.addDependency(invokePermission);
 
-    this.activation = this.activateRuleSet(ruleSetName, retention, removalPolicy);
+    this.activationFunction = this.activationHandler(retention, removalPolicy);
+    this.activation = new CustomResource(this, 'ActivateRuleSet', {
+      serviceToken: this.activationFunction.functionArn,
+      resourceType: 'Custom::ActiveReceiptRuleSet',
+      properties: { RuleSetName: ruleSetName, TakeOver: String(props.takeOverMailReceiving ?? false) },
+    });
     // Deleted before the rule: SES refuses to delete an active rule set.
     this.activation.node.addDependency(this.rule);
 
@@ -200,8 +210,9 @@ export class SupportDeskMail extends Construct {
       environment: { TABLE_NAME: props.table.tableName },
       // A failed sweep is followed by the next within five minutes; the Errors alarm tells.
       retryAttempts: 0,
+      reservedConcurrency: props.outboxConcurrency,
     });
-    this.grantOutbox(this.outboxFunction);
+    grantTableAccess(this.outboxFunction, props.table, 'email-outbox-handler');
     this.grantSend(this.outboxFunction);
     this.outboxFunction.addEventSource(
       new DynamoEventSource(props.table, {
@@ -235,12 +246,6 @@ export class SupportDeskMail extends Construct {
         }),
       ],
     });
-
-    // Every function of ours may write mail to the outbox (acknowledgements, replies, answers), and
-    // mail says who the desk is: the support address and the Message-ID domain, set once for all.
-    Aspects.of(stack).add(
-      new EnvironmentEverywhere({ SUPPORT_ADDRESS: props.supportAddress, MAIL_DOMAIN: props.mailDomain }),
-    );
   }
 
   /**
@@ -248,11 +253,24 @@ export class SupportDeskMail extends Construct {
    * outbox items): SendEmail and SendRawEmail as the mail domain's identity only.
    */
   grantSend(grantee: IGrantable): void {
+    const configurationSet = this.props.sesConfigurationSet;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [this.identityArn],
+        // SES checks the configuration set a message names as a resource of its own.
+        resources: [
+          this.identityArn,
+          ...(configurationSet
+            ? [
+                Stack.of(this).formatArn({
+                  service: 'ses',
+                  resource: 'configuration-set',
+                  resourceName: configurationSet,
+                }),
+              ]
+            : []),
+        ],
       }),
     );
   }
@@ -326,6 +344,7 @@ export class SupportDeskMail extends Construct {
       environment: Record<string, string>;
       deadLetterQueue?: Queue;
       retryAttempts: number;
+      reservedConcurrency?: number | undefined;
     },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy });
@@ -335,49 +354,18 @@ export class SupportDeskMail extends Construct {
       description: `Runs the email ${file} function`,
     });
     logGroup.grantWrite(role);
-    return lambdaFunction(this, `${id}Function`, `email-${file}`, {
+    return lambdaFunction(this, `${id}Function`, `email-${file}`, this.props.environment, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: options.memorySize,
       timeout: options.timeout,
       role,
       logGroup,
-      environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: options.environment,
       retryAttempts: options.retryAttempts,
       ...(options.deadLetterQueue ? { deadLetterQueue: options.deadLetterQueue } : {}),
+      ...(options.reservedConcurrency ? { reservedConcurrentExecutions: options.reservedConcurrency } : {}),
     });
-  }
-
-  /** Table grants without wildcards: the table and each named index, the actions the code uses. */
-  private grantTableReadWrite(fn: IFunction): void {
-    const table = this.props.table.tableArn;
-    const indexes = GLOBAL_INDEXES.map((index) => `${table}/index/${index.indexName}`);
-    fn.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: TABLE_READS, resources: [table, ...indexes] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: TABLE_WRITES, resources: [table] }),
-    );
-  }
-
-  /** The outbox sender claims, marks and rate-limits outbox items, and reads the pending index. */
-  private grantOutbox(fn: IFunction): void {
-    const table = this.props.table.tableArn;
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [table],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*', 'AUTOMAIL#*'] } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: [`${table}/index/${INDEX_FOR.pendingOutbox}`],
-      }),
-    );
   }
 
   /** Read raw mail, write attachments (once): nothing else in the bucket. */
@@ -409,50 +397,41 @@ export class SupportDeskMail extends Construct {
     }
   }
 
-  /** The SES activation: one SDK call, with a role and log group of its own. */
-  private activateRuleSet(
-    ruleSetName: string,
-    retention: RetentionDays,
-    removalPolicy: RemovalPolicy,
-  ): AwsCustomResource {
+  /**
+   * The activation's handler: reads and switches the region's active rule set, nothing else.
+   * CloudFormation invokes it with the deployer's rights (no invoke permission is needed).
+   */
+  private activationHandler(retention: RetentionDays, removalPolicy: RemovalPolicy): NodejsFunction {
     const logGroup = new LogGroup(this, 'ActivationLogs', { retention, removalPolicy });
     const role = new Role(this, 'ActivationRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Activates the support desk receipt rule set',
+      description: 'Activates the support desk receipt rule set unless another set receives the region mail',
     });
     logGroup.grantWrite(role);
-    const setActive = (name?: string): AwsSdkCall => ({
-      service: 'SES',
-      action: 'SetActiveReceiptRuleSet',
-      // Without a name SES deactivates receiving: only one rule set may be active per region.
-      parameters: name ? { RuleSetName: name } : {},
-      physicalResourceId: PhysicalResourceId.of(ruleSetName),
-    });
-    const activation = new AwsCustomResource(this, 'ActivateRuleSet', {
-      onCreate: setActive(ruleSetName),
-      onUpdate: setActive(ruleSetName),
-      onDelete: setActive(),
-      policy: AwsCustomResourcePolicy.fromStatements([
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['ses:SetActiveReceiptRuleSet'],
-          // SES has no resource type for this action: it switches the region's receiving.
-          resources: ['*'],
-        }),
-      ]),
-      role,
-      logGroup,
-      installLatestAwsSdk: false,
-    });
-    const policy = activation.node.tryFindChild('CustomResourcePolicy');
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+        // SES has no resource type for these: they read and switch the region's receiving.
+        resources: ['*'],
+      }),
+    );
+    const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'ses:SetActiveReceiptRuleSet has no resource type (it switches the region’s active rule set); the role may call nothing else.',
+          'ses:DescribeActiveReceiptRuleSet and ses:SetActiveReceiptRuleSet have no resource type (they read and switch the region’s active rule set); the role may call nothing else.',
       });
     }
-    return activation;
+    return lambdaFunction(this, 'ActivationFunction', 'ses-receipt-rule-set', this.props.environment, {
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+    });
   }
 
   /** cdk-nag names the finding by the resource as CloudFormation sees it. */

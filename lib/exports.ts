@@ -1,21 +1,28 @@
-// Usage exports in AWS: the exports bucket (encrypted, versioned, private, TLS only, access-logged),
-// the close-month function, and the monthly EventBridge Scheduler schedule that invokes it at 01:00
-// on the 1st in the export time zone. Grants are the least the close needs: read the month's ledger
-// index, accounts and catalogs; write month items only; put and get export objects only.
-import { Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+// Usage exports in AWS: the exports bucket (encrypted, versioned, Object Lock, private, TLS only,
+// access-logged), the close-month function, and the monthly EventBridge Scheduler schedule that
+// invokes it at 01:00 on the 1st in the export time zone. Grants are the least the close needs: read
+// the month's ledger index, accounts and catalogs; write month items only; put and get export
+// objects only (lib/table-access.ts).
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectLockRetention,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/settings.ts';
-import { INDEX_FOR } from '../functions/store/keys.ts';
-import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
+import { lambdaFunction, type SharedEnvironment } from './functions.ts';
+import { grantTableAccess } from './table-access.ts';
 
 /** 01:00 on the 1st of every month: the end of the month plus the settle hour (month-close.ts). */
 export const MONTH_CLOSE_CRON = 'cron(0 1 1 * ? *)';
@@ -25,11 +32,20 @@ const EXPORT_OBJECTS = 'usage-*';
 
 export interface UsageExportsProps {
   table: ITableV2;
+  /**
+   * Every function's environment from the deployment settings (lib/settings.ts); its
+   * EXPORT_TIME_ZONE (default UTC) is also the zone the monthly schedule runs in, so the close and
+   * the functions that book ledger entries cannot disagree on where a month ends.
+   */
+  environment: SharedEnvironment;
   /** Production retains the bucket and logs when the stack is deleted. */
   production: boolean;
-  /** IANA zone whose 1st of the month closes a month (EXPORT_TIME_ZONE); default UTC. */
-  timeZone?: string;
   logRetention?: RetentionDays;
+  /**
+   * S3 Object Lock default retention of every export object: governance (an administrator with
+   * s3:BypassGovernanceRetention may still delete) or compliance (nobody may, root included).
+   */
+  retention: { days: number; mode: 'governance' | 'compliance' };
 }
 
 export class UsageExports extends Construct {
@@ -46,7 +62,7 @@ export class UsageExports extends Construct {
   constructor(scope: Construct, id: string, props: UsageExportsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.timeZone = props.timeZone ?? DEFAULT_EXPORT_TIME_ZONE;
+    this.timeZone = props.environment.EXPORT_TIME_ZONE ?? DEFAULT_EXPORT_TIME_ZONE;
     const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const retention =
       props.logRetention ?? (props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
@@ -68,6 +84,13 @@ export class UsageExports extends Construct {
       // SSE-S3: presigned downloads need no KMS grant, and finance's browser needs none either.
       encryption: BucketEncryption.S3_MANAGED,
       versioned: true,
+      // Written once by convention (If-None-Match); the lock makes it so for anyone with write
+      // rights: a locked version cannot be deleted or overwritten until its retention ends.
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        props.retention.mode === 'compliance'
+          ? ObjectLockRetention.compliance(Duration.days(props.retention.days))
+          : ObjectLockRetention.governance(Duration.days(props.retention.days)),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
@@ -101,7 +124,7 @@ export class UsageExports extends Construct {
       description: 'Runs the close-month function',
     });
     logGroup.grantWrite(role);
-    this.closeFunction = lambdaFunction(this, 'CloseFunction', 'exports-close-month', {
+    this.closeFunction = lambdaFunction(this, 'CloseFunction', 'exports-close-month', props.environment, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       // Streams the month: 100,000 entries close in well under 256 MB (bench/exports.ts).
@@ -115,8 +138,6 @@ export class UsageExports extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         EXPORTS_BUCKET: this.bucket.bucketName,
-        EXPORT_TIME_ZONE: this.timeZone,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
     this.grantClose(props.table);
@@ -160,44 +181,13 @@ export class UsageExports extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    if (this.timeZone !== DEFAULT_EXPORT_TIME_ZONE) {
-      // Every function that writes ledger entries must book by the same zone as the close.
-      Aspects.of(stack).add(new EnvironmentEverywhere({ EXPORT_TIME_ZONE: this.timeZone }));
-    }
     this.acknowledgeObjectWildcard(role);
   }
 
-  /** What the close reads and writes in the table, and nothing else. */
+  /** What the close reads and writes in the table (lib/table-access.ts), and its export objects. */
   private grantClose(table: ITableV2): void {
     const fn = this.closeFunction;
-    // The month's ledger: Queries on the month index only (never a Scan).
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${INDEX_FOR.ledgerByMonth}`],
-      }),
-    );
-    // Accounts (plan, pool counters), catalogs, and month items: read.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*', 'CATALOG#*', 'MONTH#*'] },
-        },
-      }),
-    );
-    // Month items (closing/closed, the cursor) are the only items it writes.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:PutItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MONTH#*'] } },
-      }),
-    );
+    grantTableAccess(fn, table, 'exports-close-month');
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -208,12 +198,11 @@ export class UsageExports extends Construct {
   }
 
   /**
-   * The API function that serves `GET /v1/exports/{month}`: where exports are, the zone months close
-   * in, and read access to export objects (it streams small ones and presigns large ones).
+   * The API function that serves `GET /v1/exports/{month}`: where exports are, and read access to
+   * export objects (it streams small ones and presigns large ones).
    */
   grantPull(fn: LambdaFunction): void {
     fn.addEnvironment('EXPORTS_BUCKET', this.bucket.bucketName);
-    fn.addEnvironment('EXPORT_TIME_ZONE', this.timeZone);
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

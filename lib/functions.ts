@@ -1,15 +1,14 @@
 // Every Lambda function of the stack, by name: its entry file and handler. The constructs create their
 // functions through `lambdaFunction` and bench/cold-start.ts bundles this same list, so a function
-// cannot be deployed without being measured, nor measured without being deployed.
+// cannot be deployed without being measured, nor measured without being deployed. `lambdaFunction`
+// also gives every function the deployment's shared environment (lib/settings.ts).
 import { join } from 'node:path';
-import type { IAspect } from 'aws-cdk-lib';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   NodejsFunction,
   type NodejsFunctionProps,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { routeGroups } from '../functions/api/routes.ts';
 import { LAMBDA_BUNDLING, PROJECT_ROOT } from './bundling.ts';
 
@@ -39,7 +38,10 @@ const API_LAZY_MODULES: Record<string, Record<string, string>> = {
   mail: { '#html-text': 'functions/email/html-text.ts' },
 };
 
-/** Names are `<folder>-<file>` of the entry; the API has one function per route group of the route table. */
+/**
+ * Names are `<folder>-<file>` of the entry; the API has one function per route group of the route table.
+ * `ses-receipt-rule-set` is the handler of a deployment-time custom resource (lib/custom-resources/).
+ */
 export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'api-auth': entry('functions/api/auth.ts'),
   ...Object.fromEntries(
@@ -53,7 +55,11 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'exports-close-month': entry('functions/exports/close-month.ts'),
   'email-handler': entry('functions/email/handler.ts', API_LAZY_MODULES.mail),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
+  'ses-receipt-rule-set': entry('lib/custom-resources/receipt-rule-set.ts'),
 };
+
+/** The environment every function gets (functionEnvironment in lib/settings.ts). */
+export type SharedEnvironment = Readonly<Record<string, string>>;
 
 /** What a construct still decides about its function: everything but the code. */
 export type LambdaProps = Omit<
@@ -81,17 +87,27 @@ export function bundlingFor(name: string): BundlingOptions {
   };
 }
 
-/** A function running LAMBDA_ENTRIES[name], bundled as every function is (lib/bundling.ts). */
+/**
+ * A function running LAMBDA_ENTRIES[name], bundled as every function is (lib/bundling.ts), with the
+ * shared environment plus its own variables (`props.environment`: table and bucket names). Its own
+ * may not redefine a shared one: two values for one setting would make functions disagree.
+ */
 export function lambdaFunction(
   scope: Construct,
   id: string,
   name: string,
+  shared: SharedEnvironment,
   props: LambdaProps,
 ): NodejsFunction {
   const code = LAMBDA_ENTRIES[name];
   if (!code) throw new Error(`no Lambda entry named ${name} in lib/functions.ts`);
+  const clash = Object.keys(props.environment ?? {}).filter((key) => key in shared);
+  if (clash.length > 0) {
+    throw new Error(`${name}: ${clash.join(', ')} come from the deployment settings, not from the function`);
+  }
   const fn = new NodejsFunction(scope, id, {
     ...props,
+    environment: { ...shared, ...props.environment },
     ...code,
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
@@ -104,21 +120,4 @@ export function lambdaFunction(
 /** The LAMBDA_ENTRIES name a function was made from, or undefined if it bypassed lambdaFunction. */
 export function entryNameOf(fn: NodejsFunction): string | undefined {
   return entryNames.get(fn);
-}
-
-/**
- * Sets `environment` on every Lambda function in the scope it is added to (with
- * `Aspects.of(stack).add`), functions added later included: for settings every function must share
- * because any of them may need them (the support address, the agents' alert addresses, the export
- * time zone), not only the ones known today.
- */
-export class EnvironmentEverywhere implements IAspect {
-  private readonly environment: Readonly<Record<string, string>>;
-  constructor(environment: Readonly<Record<string, string>>) {
-    this.environment = environment;
-  }
-  visit(node: IConstruct): void {
-    if (!(node instanceof LambdaFunction)) return;
-    for (const [key, value] of Object.entries(this.environment)) node.addEnvironment(key, value);
-  }
 }

@@ -1,7 +1,9 @@
-// Deployment settings read from CDK context (`cdk deploy -c stage=prod -c supportAddress=...`),
-// validated with messages that name the setting. Without context (CI's `cdk synth`) a dev stage
-// with documented placeholder values synthesizes offline; only `stage=prod` insists on a real
-// support address, so no production desk ever answers mail as a placeholder.
+// Deployment settings read from CDK context (`cdk deploy -c stage=prod -c production=true ...`),
+// validated once with messages that name the setting, and the one environment every function of
+// the stack gets from them (functionEnvironment). Without context (CI's `cdk synth`) a dev stage
+// with documented placeholder values synthesizes offline. A `-c` name we do not know is refused
+// with the closest known name: a typo must not silently drop, say, the alarm subscription.
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
@@ -9,6 +11,12 @@ import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/settings.ts';
 
 /** What a dev or CI synth uses when no support address is given (`.example` never resolves). */
 export const DEV_SUPPORT_ADDRESS = 'support@support-desk.example';
+
+/** Log levels functions/shared/log.ts knows. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Export objects are locked this long by default: ten years in production, a day elsewhere. */
+export const DEFAULT_EXPORT_RETENTION_DAYS = { production: 3650, other: 1 } as const;
 
 const email = z.email('an email address, like support@help.example.com').transform((s) => s.toLowerCase());
 
@@ -30,6 +38,19 @@ const timeZone = z.string().refine((zone) => {
   }
 }, 'an IANA time zone, like Europe/Madrid or UTC');
 
+/** `-c name=true` arrives as a string; cdk.json may hold a real boolean. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')], {
+  error: 'true or false',
+});
+
+/** A whole number in a range, given as `-c name=10` (a string) or as a number in cdk.json. */
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `a whole number from ${min} to ${max}` })
+    .int(`a whole number from ${min} to ${max}`)
+    .min(min, `a whole number from ${min} to ${max}`)
+    .max(max, `a whole number from ${min} to ${max}`);
+
 export const deploymentSettingsSchema = z
   .strictObject({
     stage: z
@@ -38,6 +59,8 @@ export const deploymentSettingsSchema = z
         /^[a-z][a-z0-9-]{1,20}$/,
         'lowercase letters, digits and dashes, 2-21 characters, starting with a letter',
       ),
+    /** Retains data and logs, protects the table, and refuses the placeholder support address. */
+    production: flag.optional(),
     /** The address customers write to; SES receives it and every outbound mail comes from it. */
     supportAddress: email,
     /** The SES-verified domain identity we send as and sign Message-IDs with. */
@@ -57,6 +80,27 @@ export const deploymentSettingsSchema = z
       .optional(),
     /** The zone whose 1st of the month closes a ledger month (EXPORT_TIME_ZONE). */
     exportTimeZone: timeZone.optional(),
+    /** Replace another active SES receipt rule set in the region (it takes that set's mail). */
+    takeOverMailReceiving: flag.optional(),
+    /** LOG_LEVEL of every function. */
+    logLevel: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).optional(),
+    /** Automatic mail (acknowledgements, answers) one address gets per hour at most. */
+    automaticMailPerHour: count(1, 1000).optional(),
+    /** An SES configuration set outbound mail is sent with (event publishing, dedicated IPs). */
+    sesConfigurationSet: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'an SES configuration set name: letters, digits, _ and -, 1-64')
+      .optional(),
+    /** Reserved concurrency of the mail intake; 0 reserves none. */
+    intakeConcurrency: count(0, 1000).optional(),
+    /** Reserved concurrency of each stream consumer (SLA reconciler, outbox sender); 0 reserves none. */
+    streamConcurrency: count(0, 1000).optional(),
+    /** How long each export object is locked (S3 Object Lock), in days. */
+    exportRetentionDays: count(1, 36500).optional(),
+    /** governance (an admin with s3:BypassGovernanceRetention can still delete) or compliance (nobody can). */
+    exportRetentionMode: z
+      .enum(['governance', 'compliance'], { error: 'governance or compliance' })
+      .optional(),
   })
   .superRefine((settings, ctx) => {
     // SES lets a verified domain send from its own and its subdomains' addresses, nothing else.
@@ -73,37 +117,65 @@ export const deploymentSettingsSchema = z
 
 export interface DeploymentSettings {
   stage: string;
-  /** Production retains data and logs and refuses the placeholder support address. */
+  /** Production retains data and logs, protects the table and refuses the placeholder address. */
   production: boolean;
   supportAddress: string;
   mailDomain: string;
   alarmEmail?: string;
   slaAlertsTo: string[];
   exportTimeZone: string;
+  takeOverMailReceiving: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+  automaticMailPerHour: number;
+  sesConfigurationSet?: string;
+  /** 0: no reservation. */
+  intakeConcurrency: number;
+  /** 0: no reservation. */
+  streamConcurrency: number;
+  exportRetention: { days: number; mode: 'governance' | 'compliance' };
+  /** What the deployer should know but that does not stop the synth (shown as stack warnings). */
+  warnings: string[];
 }
 
-/** The names `-c name=value` accepts; anything else is a typo we would rather report. */
-const SETTING_NAMES = [
-  'stage',
-  'supportAddress',
-  'mailDomain',
-  'alarmEmail',
-  'slaAlertsTo',
-  'exportTimeZone',
-] as const;
+/** The names `-c name=value` accepts. */
+export const SETTING_NAMES = Object.keys(deploymentSettingsSchema.shape) as readonly string[];
 
-export function readDeploymentSettings(context: (key: string) => unknown): DeploymentSettings {
+/** Context keys the CDK CLI itself writes without a colon (`cdk acknowledge`, in cdk.context.json). */
+const CDK_PLAIN_KEYS = ['acknowledged-issue-numbers'];
+
+/**
+ * Settings from the app's whole context (`app.node.getAllContext()`). Keys with a colon are the
+ * CDK's own (`aws:cdk:...`, feature flags `@aws-cdk/...:...`, cached lookups): not ours to judge.
+ */
+export function readDeploymentSettings(context: Readonly<Record<string, unknown>>): DeploymentSettings {
+  refuseUnknown(Object.keys(context).filter((key) => !key.includes(':') && !CDK_PLAIN_KEYS.includes(key)));
   const given: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
-    const value = context(name);
+    const value = context[name];
     // `-c alarmEmail=` (empty) means "not set", as leaving it out does.
     if (value !== undefined && value !== null && value !== '') given[name] = value;
   }
+  const warnings: string[] = [];
   const stage = given.stage ?? 'dev';
-  if (stage === 'prod' && given.supportAddress === undefined) {
+  // A stage named prod was the production switch before `production` existed: deployments that
+  // still say only `-c stage=prod` stay protected, and are told to say so.
+  if (stage === 'prod' && given.production === undefined) {
+    given.production = true;
+    warnings.push(
+      'stage prod is deployed as production (retained data, deletion protection); say so with -c production=true',
+    );
+  }
+  const production = flag.safeParse(given.production ?? false);
+  if (production.success && production.data && given.supportAddress === undefined) {
     throw ValidationError.field(
       'context.supportAddress',
-      'is required for stage prod (-c supportAddress=support@help.example.com)',
+      'is required in production (-c supportAddress=support@help.example.com)',
+    );
+  }
+  if (stage === 'prod' && production.success && !production.data) {
+    throw ValidationError.field(
+      'context.production',
+      'stage prod cannot be deployed unprotected (production=false); name a non-production stage otherwise',
     );
   }
   const settings = parseWith(
@@ -112,13 +184,62 @@ export function readDeploymentSettings(context: (key: string) => unknown): Deplo
     'context',
   );
   const address = settings.supportAddress;
+  const isProduction = settings.production ?? false;
   return {
     stage: settings.stage,
-    production: settings.stage === 'prod',
+    production: isProduction,
     supportAddress: address,
     mailDomain: settings.mailDomain ?? address.slice(address.lastIndexOf('@') + 1),
     ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     slaAlertsTo: settings.slaAlertsTo ?? [],
     exportTimeZone: settings.exportTimeZone ?? DEFAULT_EXPORT_TIME_ZONE,
+    takeOverMailReceiving: settings.takeOverMailReceiving ?? false,
+    logLevel: settings.logLevel ?? 'info',
+    automaticMailPerHour: settings.automaticMailPerHour ?? 10,
+    ...(settings.sesConfigurationSet ? { sesConfigurationSet: settings.sesConfigurationSet } : {}),
+    intakeConcurrency: settings.intakeConcurrency ?? 10,
+    streamConcurrency: settings.streamConcurrency ?? 5,
+    exportRetention: {
+      days:
+        settings.exportRetentionDays ??
+        (isProduction ? DEFAULT_EXPORT_RETENTION_DAYS.production : DEFAULT_EXPORT_RETENTION_DAYS.other),
+      mode: settings.exportRetentionMode ?? 'governance',
+    },
+    warnings,
+  };
+}
+
+function refuseUnknown(names: readonly string[]): void {
+  const unknown = names.filter((name) => !SETTING_NAMES.includes(name));
+  if (unknown.length === 0) return;
+  throw new ValidationError(
+    unknown.map((name) => {
+      const near = closest(name, [...SETTING_NAMES]);
+      // Within a third of the name's length it is a typo worth naming; beyond, only a guess.
+      const typo = distance(name, near) <= Math.max(2, Math.floor(name.length / 3));
+      return {
+        field: `context.${name}`,
+        message: `is not a setting${typo ? ` (did you mean ${near}?)` : ''}; the settings are ${SETTING_NAMES.join(', ')}`,
+      };
+    }),
+  );
+}
+
+/**
+ * The environment every function of the stack gets, built once from the settings: whichever
+ * function writes mail, records an SLA alert or books a ledger entry reads the same values.
+ * Names are what function code reads, once per container, through one schema (functions/settings.ts;
+ * the log level through functions/shared/log.ts).
+ */
+export function functionEnvironment(settings: DeploymentSettings): Readonly<Record<string, string>> {
+  return {
+    SUPPORT_ADDRESS: settings.supportAddress,
+    MAIL_DOMAIN: settings.mailDomain,
+    EXPORT_TIME_ZONE: settings.exportTimeZone,
+    LOG_LEVEL: settings.logLevel,
+    AUTOMATIC_MAIL_PER_HOUR: String(settings.automaticMailPerHour),
+    ...(settings.slaAlertsTo.length > 0 ? { SLA_ALERTS_TO: settings.slaAlertsTo.join(',') } : {}),
+    ...(settings.sesConfigurationSet ? { SES_CONFIGURATION_SET: settings.sesConfigurationSet } : {}),
+    NODE_OPTIONS: '--enable-source-maps',
   };
 }

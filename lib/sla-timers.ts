@@ -2,8 +2,9 @@
 // EventBridge Scheduler one-shot schedule per pending warning and breach, and the sla-timer function
 // those schedules invoke. Failures land in dead-letter queues with alarms: no deadline is lost silently.
 // The timer sends no mail: alerts are outbox items written with the change that records the warning
-// or breach, so it has no SES permission; every function gets the agents' alert addresses.
-import { Aspects, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+// or breach, so it has no SES permission; every function gets the agents' alert addresses (the
+// shared environment, lib/settings.ts).
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -14,19 +15,26 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EnvironmentEverywhere, lambdaFunction } from './functions.ts';
+import { lambdaFunction, type SharedEnvironment } from './functions.ts';
+import { grantTableAccess } from './table-access.ts';
 
 export interface SlaTimersProps {
   table: ITableV2;
-  /** Production keeps log groups when the stack is deleted. */
+  /** Every function's environment from the deployment settings (lib/settings.ts). */
+  environment: SharedEnvironment;
+  /** Production keeps log groups and the schedule group when the stack is deleted. */
   production: boolean;
-  /** Agents' alert addresses, comma-separated (`SLA_ALERTS_TO`), set on every function of the stack. */
-  alertsTo?: string;
   logRetention?: RetentionDays;
+  /** Reserved concurrency of the reconciler (a breach storm cannot take the API's); 0 or absent: none. */
+  reconcilerConcurrency?: number;
 }
 
 export class SlaTimers extends Construct {
-  /** Holds every SLA schedule; retained, so deleting the stack never drops pending deadlines unseen. */
+  /**
+   * Holds every SLA schedule. In production it is retained, so deleting the stack never drops
+   * pending deadlines unseen; elsewhere it goes with the stack, so the stage can be deployed again
+   * (its name is fixed by the construct path, and a retained group would be "already exists").
+   */
   readonly scheduleGroup: ScheduleGroup;
   /** The role Scheduler assumes: invoke the timer function, write to the dead-letter queue. */
   readonly schedulerRole: Role;
@@ -37,15 +45,17 @@ export class SlaTimers extends Construct {
   /** Stream batches the reconciler gave up on (the event source's failure destination). */
   readonly reconcileFailures: Queue;
   readonly alarms: Alarm[];
+  private readonly environment: SharedEnvironment;
 
   constructor(scope: Construct, id: string, props: SlaTimersProps) {
     super(scope, id);
+    this.environment = props.environment;
     const stack = Stack.of(this);
     const retention =
       props.logRetention ?? (props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
     const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.scheduleGroup = new ScheduleGroup(this, 'Schedules', { removalPolicy: RemovalPolicy.RETAIN });
+    this.scheduleGroup = new ScheduleGroup(this, 'Schedules', { removalPolicy });
     this.timerDeadLetters = this.deadLetterQueue('TimerDeadLetters');
     this.reconcileFailures = this.deadLetterQueue('ReconcileFailures');
 
@@ -55,27 +65,9 @@ export class SlaTimers extends Construct {
       environment: { TABLE_NAME: props.table.tableName },
       deadLetterQueue: this.timerDeadLetters,
     });
-    // Any write that changes a ticket may record an SLA warning or breach (the timer, but also a
-    // reply, a pause or a severity change after a deadline passed: the API, the mail intake,
-    // releasing held mail) and writes its alerts to the outbox in the same transaction. So every
-    // function gets the agents' addresses: one that lacked them would record breaches silently.
-    if (props.alertsTo) Aspects.of(stack).add(new EnvironmentEverywhere({ SLA_ALERTS_TO: props.alertsTo }));
-    // Reads the ticket, its catalog and account, the ticket's messages (the thread a customer's
-    // breach notice continues); writes the ticket and its alerts (outbox items) in a transaction.
-    // No index.
-    this.timerFunction.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [props.table.tableArn],
-      }),
-    );
+    // Reads the ticket, its catalog, the ticket's messages (the thread a customer's breach notice
+    // continues); writes the ticket and its alerts (outbox items) in a transaction. No index.
+    grantTableAccess(this.timerFunction, props.table, 'sla-timer');
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'Assumed by EventBridge Scheduler to invoke the sla-timer function',
@@ -103,6 +95,7 @@ export class SlaTimers extends Construct {
         SLA_SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
         SLA_TIMER_DLQ_ARN: this.timerDeadLetters.queueArn,
       },
+      reservedConcurrency: props.reconcilerConcurrency,
     });
     const schedulesInGroup = stack.formatArn({
       service: 'scheduler',
@@ -124,13 +117,7 @@ export class SlaTimers extends Construct {
       }),
     );
     // The tickets as they are now (the desired schedules): one consistent BatchGetItem per batch.
-    this.reconcilerFunction.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:BatchGetItem'],
-        resources: [props.table.tableArn],
-      }),
-    );
+    grantTableAccess(this.reconcilerFunction, props.table, 'sla-reconciler');
     this.reconcilerFunction.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -187,6 +174,7 @@ export class SlaTimers extends Construct {
       timeout: Duration;
       environment: Record<string, string>;
       deadLetterQueue?: Queue;
+      reservedConcurrency?: number | undefined;
     },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, { retention, removalPolicy });
@@ -196,15 +184,16 @@ export class SlaTimers extends Construct {
       description: `Runs the sla-${file} function`,
     });
     logGroup.grantWrite(role);
-    return lambdaFunction(this, `${id}Function`, `sla-${file}`, {
+    return lambdaFunction(this, `${id}Function`, `sla-${file}`, this.environment, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: options.timeout,
       role,
       logGroup,
-      environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: options.environment,
       ...(options.deadLetterQueue ? { deadLetterQueue: options.deadLetterQueue, retryAttempts: 2 } : {}),
+      ...(options.reservedConcurrency ? { reservedConcurrentExecutions: options.reservedConcurrency } : {}),
     });
   }
 

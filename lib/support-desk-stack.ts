@@ -1,12 +1,14 @@
 // The support desk's stack: the single table, the API, mail (SES intake and the outbox), SLA
-// timers, usage exports, and monitoring over all of them (built last: it walks the stack).
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+// timers, usage exports, and monitoring over all of them (built last: it walks the stack). The
+// settings are read once (lib/settings.ts): every function gets the same environment from them,
+// and each construct the few settings it acts on.
+import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SupportDeskApi } from './api.ts';
 import { SupportDeskMail } from './email.ts';
 import { UsageExports } from './exports.ts';
 import { Monitoring } from './monitoring.ts';
-import type { DeploymentSettings } from './settings.ts';
+import { type DeploymentSettings, functionEnvironment } from './settings.ts';
 import { SlaTimers } from './sla-timers.ts';
 import { SupportDeskTable } from './table.ts';
 
@@ -23,30 +25,42 @@ export class SupportDeskStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
     super(scope, id, props);
+    const { settings } = props;
+    for (const warning of settings.warnings) {
+      Annotations.of(this).addWarningV2('support-desk:settings', warning);
+    }
     Tags.of(this).add('app', 'support-desk');
-    Tags.of(this).add('stage', props.settings.stage);
-    this.data = new SupportDeskTable(this, 'Data', { production: props.settings.production });
+    Tags.of(this).add('stage', settings.stage);
+    const environment = functionEnvironment(settings);
+    this.data = new SupportDeskTable(this, 'Data', { production: settings.production });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     this.api = new SupportDeskApi(this, 'Api', {
       table: this.data.table,
-      production: props.settings.production,
+      environment,
+      production: settings.production,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    const { settings } = props;
     this.timers = new SlaTimers(this, 'SlaTimers', {
       table: this.data.table,
+      environment,
       production: settings.production,
-      alertsTo: settings.slaAlertsTo.join(','),
+      reconcilerConcurrency: settings.streamConcurrency,
     });
     const exports = new UsageExports(this, 'Exports', {
       table: this.data.table,
+      environment,
       production: settings.production,
-      timeZone: settings.exportTimeZone,
+      retention: settings.exportRetention,
     });
     if (this.api.functions.exports) exports.grantPull(this.api.functions.exports);
     this.mail = new SupportDeskMail(this, 'Mail', {
       table: this.data.table,
+      environment,
       production: settings.production,
+      takeOverMailReceiving: settings.takeOverMailReceiving,
+      intakeConcurrency: settings.intakeConcurrency,
+      outboxConcurrency: settings.streamConcurrency,
+      ...(settings.sesConfigurationSet ? { sesConfigurationSet: settings.sesConfigurationSet } : {}),
       supportAddress: settings.supportAddress,
       mailDomain: settings.mailDomain,
       // One access-log bucket for the stack's buckets.

@@ -1,5 +1,6 @@
 // The API construct as CloudFormation: one function per route group, every contract route with the
-// authorizer exactly where the contract says, throttling, access logs, runtime, and table grants.
+// authorizer exactly where the contract says, throttling per route, access logs, runtime, the
+// shared environment, and table grants by partition.
 // Synthesised once (bundling with esbuild is the slow part), with cdk-nag on.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,12 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { allRoutes, routeGroups } from '../../functions/api/routes.ts';
-import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, SupportDeskApi } from '../../lib/api.ts';
+import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, PUBLIC_ROUTE_THROTTLE, SupportDeskApi } from '../../lib/api.ts';
+import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskTable } from '../../lib/table.ts';
+import { READ_ACTIONS, TABLE_ACCESS, WRITE_ACTIONS } from '../../lib/table-access.ts';
+
+const environment = functionEnvironment(readDeploymentSettings({ slaAlertsTo: 'oncall@help.example.com' }));
 
 let template: Template;
 let stack: Stack;
@@ -25,6 +30,7 @@ beforeAll(() => {
   // Only the rate is set: the burst falls back to the default.
   api = new SupportDeskApi(stack, 'Api', {
     table: data.table,
+    environment,
     production: false,
     throttle: { rateLimit: 7 },
   });
@@ -62,9 +68,7 @@ describe('functions', () => {
         Handler: 'index.handler',
         MemorySize: 512,
         Timeout: 10,
-        Environment: {
-          Variables: { TABLE_NAME: { Ref: expect.any(String) }, NODE_OPTIONS: '--enable-source-maps' },
-        },
+        Environment: { Variables: { ...environment, TABLE_NAME: { Ref: expect.any(String) } } },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
     }
@@ -158,6 +162,28 @@ describe('the default stage', () => {
     });
   });
 
+  test('every route has limits of its own; public routes low ones, so they cannot spend the others’ budget', () => {
+    const [id, stage] = Object.entries(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, Record<string, number>>;
+    expect(Object.keys(settings).sort()).toEqual(allRoutes.map((r) => r.routeKey).sort());
+    for (const contract of allRoutes) {
+      const expected =
+        contract.roles === 'public'
+          ? PUBLIC_ROUTE_THROTTLE
+          : { rateLimit: 7, burstLimit: DEFAULT_THROTTLE.burstLimit };
+      expect(settings[contract.routeKey], contract.routeKey).toEqual({
+        ThrottlingRateLimit: expected.rateLimit,
+        ThrottlingBurstLimit: expected.burstLimit,
+      });
+    }
+    expect(settings['GET /v1/health']!.ThrottlingRateLimit).toBeLessThan(DEFAULT_THROTTLE.rateLimit);
+    // API Gateway refuses route settings for a route it does not know yet.
+    const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect([...template.toJSON().Resources[id].DependsOn].sort()).toEqual(
+      expect.arrayContaining(routeIds.sort()),
+    );
+  });
+
   test('writes JSON access logs with the request id, route, status, latency and ip, and no secrets or bodies', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
     const settings = stage.Properties.AccessLogSettings;
@@ -178,32 +204,82 @@ describe('the default stage', () => {
 });
 
 describe('table permissions', () => {
-  const writes = [
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ];
-
-  test('the system group reads and cannot write', () => {
-    const actions = actionsOf(functionId('system'));
-    expect(actions).toContain('dynamodb:GetItem');
-    for (const write of [...writes, 'dynamodb:ConditionCheckItem']) expect(actions).not.toContain(write);
+  const tableArn = () => ({
+    'Fn::GetAtt': [
+      logicalId(api.node.scope!.node.findChild('Data').node.findChild('Table').node.defaultChild),
+      'Arn',
+    ],
+  });
+  const tableStatements = (fnId: string) =>
+    statementsOf(fnId).filter((s) => JSON.stringify(s.Action).includes('dynamodb:')) as {
+      Action: string | string[];
+      Resource: unknown;
+      Condition?: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': string[] } };
+    }[];
+  const functionsByEntry = () => ({
+    'api-auth': logicalId(api.authorizerFunction.node.defaultChild),
+    ...Object.fromEntries(Object.keys(routeGroups).map((group) => [`api-${group}`, functionId(group)])),
   });
 
-  test('the other groups read and write, without wildcards', () => {
-    for (const group of Object.keys(routeGroups).filter((g) => g !== 'system')) {
+  test('every item action on the table is limited to the partitions of the function’s row', () => {
+    for (const [entry, fnId] of Object.entries(functionsByEntry())) {
+      const row = TABLE_ACCESS[entry]!;
+      const onTable = tableStatements(fnId).filter(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn()),
+      );
+      expect(onTable.length, entry).toBeGreaterThan(0);
+      for (const statement of onTable) {
+        // No statement on the table itself without a leading-key condition: it would grant every item.
+        expect(statement.Condition, `${entry}: ${JSON.stringify(statement.Action)}`).toBeDefined();
+      }
+      const leadingFor = (action: string) =>
+        onTable
+          .filter((s) => [s.Action].flat().includes(action))
+          .flatMap((s) => s.Condition!['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+      for (const action of row.readActions ?? READ_ACTIONS) {
+        expect(leadingFor(action).sort(), `${entry} ${action}`).toEqual([...row.reads].sort());
+      }
+      for (const action of WRITE_ACTIONS) {
+        const granted = (row.writeActions ?? (row.writes.length > 0 ? WRITE_ACTIONS : [])).includes(action);
+        expect(leadingFor(action).sort(), `${entry} ${action}`).toEqual(
+          granted ? [...row.writes].sort() : [],
+        );
+      }
+    }
+  });
+
+  test('the groups that only read cannot write anything: system, accounts (usage), exports', () => {
+    for (const group of ['system', 'accounts', 'exports']) {
       const actions = actionsOf(functionId(group));
-      for (const action of ['dynamodb:GetItem', 'dynamodb:Query', ...writes])
-        expect(actions).toContain(action);
-      expect(actions.some((a) => a.includes('*'))).toBe(false);
+      expect(actions, group).toContain(group === 'accounts' ? 'dynamodb:Query' : 'dynamodb:GetItem');
+      for (const write of [...WRITE_ACTIONS, 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'])
+        expect(actions, group).not.toContain(write);
+    }
+  });
+
+  test('API keys and month items are written by no group but admin (keys), and none (months)', () => {
+    for (const group of Object.keys(routeGroups)) {
+      const written = tableStatements(functionId(group))
+        .filter((s) => [s.Action].flat().some((a) => (WRITE_ACTIONS as readonly string[]).includes(a)))
+        .flatMap((s) => s.Condition?.['ForAllValues:StringLike']['dynamodb:LeadingKeys'] ?? ['<any>']);
+      expect(written, group).not.toContain('MONTH#*');
+      if (group !== 'admin') expect(written, group).not.toContain('APIKEY#*');
+    }
+  });
+
+  test('indexes are queried by name, only those of the row, never all of them', () => {
+    for (const [entry, fnId] of Object.entries(functionsByEntry())) {
+      const onIndexes = tableStatements(fnId).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      const names = onIndexes.flatMap((s) =>
+        [s.Resource].flat().map((r) => JSON.stringify(r).match(/\/index\/(\w+)/)?.[1]),
+      );
+      expect(names.sort(), entry).toEqual([...TABLE_ACCESS[entry]!.indexes].sort());
+      for (const s of onIndexes) expect(s.Action, entry).toBe('dynamodb:Query');
     }
   });
 
   test('the authorizer only gets API-key items', () => {
-    const statements = statementsOf(logicalId(api.authorizerFunction.node.defaultChild)).filter((s) =>
-      JSON.stringify(s.Action).includes('dynamodb:'),
-    );
+    const statements = tableStatements(logicalId(api.authorizerFunction.node.defaultChild));
     expect(statements).toEqual([
       expect.objectContaining({
         Action: 'dynamodb:GetItem',

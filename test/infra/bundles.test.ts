@@ -23,7 +23,7 @@ test(
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const context: Record<string, string> = { stage: 'dev', supportAddress: 'support@help.example.com' };
     const stack = new SupportDeskStack(app, 'BundlesUnderTest', {
-      settings: readDeploymentSettings((key) => context[key]),
+      settings: readDeploymentSettings(context),
     });
     const functions = stack.node.findAll().filter((node) => node instanceof NodejsFunction);
     const names = functions.map((fn) => entryNameOf(fn));

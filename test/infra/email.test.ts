@@ -1,13 +1,20 @@
 // The mail construct: the receipt rule's actions in order, the bucket policy SES writes through,
-// the activation of the rule set, send rights on the mail domain's identity only, the outbox stream
-// filter and sweep, and cdk-nag clean. One synth for the file, without bundling (no code is read).
+// the guarded activation of the rule set, the receiving region, send rights on the mail domain's
+// identity only, reserved concurrency, the outbox stream filter and sweep, and cdk-nag clean. One
+// synth for the file, without bundling (no code is read).
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { RAW_MAIL_DAYS, SupportDeskMail } from '../../lib/email.ts';
+import { RAW_MAIL_DAYS, SupportDeskMail, type SupportDeskMailProps } from '../../lib/email.ts';
+import { SES_RECEIVING_REGIONS } from '../../lib/regions.ts';
+import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskTable } from '../../lib/table.ts';
+
+const environment = functionEnvironment(
+  readDeploymentSettings({ supportAddress: 'support@help.example.com' }),
+);
 
 let template: Template;
 let mail: SupportDeskMail;
@@ -33,9 +40,12 @@ beforeAll(() => {
   const data = new SupportDeskTable(stack, 'Data', { production: false });
   mail = new SupportDeskMail(stack, 'Mail', {
     table: data.table,
+    environment,
     production: false,
     supportAddress: 'support@help.example.com',
     mailDomain: 'help.example.com',
+    intakeConcurrency: 10,
+    outboxConcurrency: 3,
   });
   // Stands in for a function granted sending besides the outbox sender (none is, in the stack).
   sender = new Role(stack, 'Sender', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -117,23 +127,28 @@ describe('receiving', () => {
     });
   });
 
-  test('a custom resource activates the rule set on create and update, and deactivates on delete', () => {
-    const [activation] = Object.values(template.findResources('Custom::AWS'));
-    const create = JSON.parse(activation?.Properties.Create);
-    expect(create).toMatchObject({
-      service: 'SES',
-      action: 'SetActiveReceiptRuleSet',
-      parameters: { RuleSetName: 'EmailTest-inbound' },
+  test('a custom resource of our own handler guards the activation; it runs after the rule', () => {
+    const [activation, ...others] = Object.values(template.findResources('Custom::ActiveReceiptRuleSet'));
+    expect(others).toEqual([]);
+    expect(activation?.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [logicalId(mail.activationFunction), 'Arn'] },
+      RuleSetName: 'EmailTest-inbound',
+      // Refuses to replace another active set unless the deployer says so.
+      TakeOver: 'false',
     });
-    expect(JSON.parse(activation?.Properties.Update)).toEqual(create);
-    expect(JSON.parse(activation?.Properties.Delete).parameters).toEqual({});
+    // No SDK calls in the template (an AwsCustomResource cannot look before it switches).
+    template.resourceCountIs('Custom::AWS', 0);
     // After the rule: on delete it deactivates first, so SES lets the rule set go.
     expect(activation?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MailRule/)]));
-    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
-      JSON.stringify(p).includes('ses:SetActiveReceiptRuleSet'),
+    const statements = statementsOf(mail.activationFunction.role as never).filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('ses:')),
     );
-    expect(policy?.Properties.PolicyDocument.Statement).toEqual([
-      { Action: 'ses:SetActiveReceiptRuleSet', Effect: 'Allow', Resource: '*' },
+    expect(statements).toEqual([
+      {
+        Action: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+        Effect: 'Allow',
+        Resource: '*',
+      },
     ]);
   });
 
@@ -171,10 +186,31 @@ describe('the intake function', () => {
     expect(properties.Environment.Variables).toMatchObject({
       MAIL_BUCKET: { Ref: logicalId(mail.bucket) },
       MAIL_RAW_PREFIX: 'inbound/',
-      SUPPORT_ADDRESS: 'support@help.example.com',
-      MAIL_DOMAIN: 'help.example.com',
+      ...environment,
       TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
     });
+  });
+
+  test('a reserved concurrency of its own: a mail flood waits in its queue, the API keeps its share', () => {
+    const resources = template.toJSON().Resources;
+    expect(resources[logicalId(mail.intakeFunction)].Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(resources[logicalId(mail.outboxFunction)].Properties.ReservedConcurrentExecutions).toBe(3);
+  });
+
+  test('its table access is its row of lib/table-access.ts: no API keys, no month items', () => {
+    const granted = statementsOf(mail.intakeFunction.role as never)
+      .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')))
+      .filter(
+        (s) =>
+          !JSON.stringify(s.Resource).includes('/index/') &&
+          !JSON.stringify(s.Resource).includes('StreamArn'),
+      );
+    for (const statement of granted) {
+      const partitions = statement.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys'];
+      expect(partitions).toContain('SESMAIL#*');
+      expect(partitions).not.toContain('APIKEY#*');
+      expect(partitions).not.toContain('MONTH#*');
+    }
   });
 
   test('reads raw mail and writes attachments, nothing else in the bucket; sends no mail itself', () => {
@@ -240,12 +276,16 @@ describe('sending', () => {
     );
     expect(statements).toEqual([
       expect.objectContaining({
-        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Action: 'dynamodb:GetItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*', 'AUTOMAIL#*'] } },
       }),
       expect.objectContaining({ Action: 'dynamodb:Query', Resource: expect.anything() }),
     ]);
-    expect(JSON.stringify(statements[1].Resource)).toContain('/index/GSI5');
+    expect(JSON.stringify(statements[2].Resource)).toContain('/index/GSI5');
   });
 
   test('a sweep every five minutes invokes the outbox function', () => {
@@ -259,5 +299,70 @@ describe('sending', () => {
         }),
       ],
     });
+  });
+});
+
+/** A mail construct alone in a stack of the given region (a token when undefined), not synthesized. */
+function mailIn(region: string | undefined, extra: Partial<SupportDeskMailProps> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Regional', region ? { env: { region } } : {});
+  const data = new SupportDeskTable(stack, 'Data', { production: false });
+  const construct = new SupportDeskMail(stack, 'Mail', {
+    table: data.table,
+    environment,
+    production: false,
+    supportAddress: 'support@help.example.com',
+    mailDomain: 'help.example.com',
+    ...extra,
+  });
+  return { stack, construct };
+}
+
+describe('the receiving region', () => {
+  test('a region without SES receiving fails the synth, listing the regions that have it', () => {
+    expect(() => mailIn('eu-south-1')).toThrow(
+      new RegExp(`SES does not receive mail in eu-south-1.*${SES_RECEIVING_REGIONS.join(', ')}`),
+    );
+    expect(() => mailIn('us-west-1')).toThrow(/does not receive mail in us-west-1/);
+  });
+
+  test.each(SES_RECEIVING_REGIONS)('%s is accepted', (region) => {
+    expect(() => mailIn(region)).not.toThrow();
+  });
+
+  test('an unknown region (environment-agnostic synth) is a warning that says what to set', () => {
+    const { stack } = mailIn(undefined);
+    Annotations.fromStack(stack).hasWarning(
+      '/Regional/Mail',
+      Match.stringLikeRegexp('region is not known at synth.*set AWS_REGION.*eu-west-1'),
+    );
+  });
+});
+
+describe('takeover and configuration sets', () => {
+  test('takeOverMailReceiving reaches the custom resource', () => {
+    const { stack } = mailIn('eu-west-1', { takeOverMailReceiving: true });
+    Template.fromStack(stack).hasResourceProperties('Custom::ActiveReceiptRuleSet', { TakeOver: 'true' });
+  });
+
+  test('with a configuration set, senders may name it too, and nothing else', () => {
+    const { stack, construct } = mailIn('eu-west-1', { sesConfigurationSet: 'desk-events' });
+    const template = Template.fromStack(stack);
+    const role = stack.getLogicalId(construct.outboxFunction.role!.node.defaultChild as never);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    const send = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ses:')));
+    expect(send).toHaveLength(1);
+    expect(JSON.stringify(send[0].Resource)).toMatch(
+      /identity\/help\.example\.com.*configuration-set\/desk-events/,
+    );
+  });
+
+  test('without concurrency settings no function reserves any', () => {
+    const { stack } = mailIn('eu-west-1');
+    for (const fn of Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 });

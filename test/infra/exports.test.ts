@@ -1,7 +1,7 @@
 // The exports construct, synthesized once with cdk-nag: a private, encrypted, versioned bucket with
-// access logs; the close function (Node 24, ARM64, ESM with its own SDK); the monthly schedule in
-// the export time zone, whose role may invoke that function only; least-privilege table and bucket
-// grants; and the time zone reaching every function of the stack.
+// Object Lock and access logs; the close function (Node 24, ARM64, ESM with its own SDK, the shared
+// environment); the monthly schedule in the export time zone of that environment, whose role may
+// invoke that function only; least-privilege table and bucket grants.
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +9,9 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { MONTH_CLOSE_CRON, UsageExports } from '../../lib/exports.ts';
+import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
+
+const environment = functionEnvironment(readDeploymentSettings({ exportTimeZone: 'Europe/Madrid' }));
 
 let template: Template;
 let closeFunctionId: string;
@@ -29,14 +32,14 @@ beforeAll(() => {
     handler: 'index.handler',
     code: Code.fromInline('export const handler = async () => ({});'),
   });
-  const other = new LambdaFunction(stack, 'OtherWriter', {
-    runtime: Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: Code.fromInline('export const handler = async () => ({});'),
+  const exports = new UsageExports(stack, 'Exports', {
+    table,
+    environment,
+    production: true,
+    retention: { days: 3650, mode: 'governance' },
   });
-  const exports = new UsageExports(stack, 'Exports', { table, production: true, timeZone: 'Europe/Madrid' });
   exports.grantPull(api);
-  for (const standIn of [api, other]) {
+  for (const standIn of [api]) {
     Validations.of(standIn).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'A stand-in function of this test, not part of the construct under test.',
@@ -82,6 +85,34 @@ describe('the exports bucket', () => {
   });
 });
 
+describe('Object Lock', () => {
+  test('every export object is locked by default: governance mode, for the retention asked', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'exports/' }),
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
+      },
+    });
+  });
+
+  test('compliance mode when the deployment asks for it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Compliance', { env: { region: 'eu-west-1' } });
+    const table = new TableV2(stack, 'Table', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
+    new UsageExports(stack, 'Exports', {
+      table,
+      environment,
+      production: false,
+      retention: { days: 7, mode: 'compliance' },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 } } },
+    });
+  });
+});
+
 describe('the close function and its schedule', () => {
   test('Node 24 on ARM64, bundled with its own SDK, told where exports go and which zone closes months', () => {
     const fn = template.findResources('AWS::Lambda::Function')[closeFunctionId] as Cfn;
@@ -89,7 +120,7 @@ describe('the close function and its schedule', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 300,
-      Environment: { Variables: expect.objectContaining({ EXPORT_TIME_ZONE: 'Europe/Madrid' }) },
+      Environment: { Variables: expect.objectContaining(environment) },
     });
     expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'EXPORTS_BUCKET', 'EXPORT_TIME_ZONE']),
@@ -149,32 +180,29 @@ describe('grants', () => {
     const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toHaveLength(3);
     expect(dynamo.flatMap((s) => [s.Action].flat())).not.toContain('dynamodb:Scan');
-    expect(dynamo[0].Action).toBe('dynamodb:Query');
-    expect(JSON.stringify(dynamo[0].Resource)).toContain('/index/GSI3');
-    expect(dynamo[2]).toMatchObject({
+    expect(dynamo[0]).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Condition: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT#*', 'CATALOG#*', 'MONTH#*'] },
+      },
+    });
+    expect(dynamo[1]).toMatchObject({
       Action: 'dynamodb:PutItem',
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MONTH#*'] } },
     });
+    expect(dynamo[2].Action).toBe('dynamodb:Query');
+    expect(JSON.stringify(dynamo[2].Resource)).toContain('/index/GSI3');
     const s3 = statements.find((s) => JSON.stringify(s.Action).includes('s3:'));
     expect(s3.Action).toEqual(['s3:PutObject', 's3:GetObject']);
     expect(JSON.stringify(s3.Resource)).toContain('/usage-*');
   });
 
-  test('the API’s exports function reads export objects only, and gets the bucket and zone', () => {
+  test('the API’s exports function reads export objects only, and gets the bucket', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const apiId = Object.keys(functions).find((id) => id.startsWith('ApiExports'))!;
     const s3 = statementsOf(apiId).filter((s) => JSON.stringify(s.Action).includes('s3:'));
     expect(s3).toEqual([expect.objectContaining({ Action: 's3:GetObject' })]);
     const variables = (functions[apiId] as Cfn).Properties.Environment.Variables;
-    expect(variables.EXPORT_TIME_ZONE).toBe('Europe/Madrid');
     expect(variables.EXPORTS_BUCKET).toBeDefined();
-  });
-
-  test('a zone other than UTC reaches every function, so every ledger writer books by it', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    const writerId = Object.keys(functions).find((id) => id.startsWith('OtherWriter'))!;
-    expect((functions[writerId] as Cfn).Properties.Environment.Variables).toEqual({
-      EXPORT_TIME_ZONE: 'Europe/Madrid',
-    });
   });
 });

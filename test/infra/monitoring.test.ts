@@ -24,7 +24,7 @@ beforeAll(() => {
     alarmEmail: 'ops@example.com',
   };
   stack = new SupportDeskStack(app, 'MonitoringTest', {
-    settings: readDeploymentSettings((key) => context[key]),
+    settings: readDeploymentSettings(context),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();

@@ -7,8 +7,11 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
 import { SlaTimers } from '../../lib/sla-timers.ts';
 import { SupportDeskTable } from '../../lib/table.ts';
+
+const environment = functionEnvironment(readDeploymentSettings({ slaAlertsTo: 'oncall@vendor.test' }));
 
 let template: Template;
 let timers: SlaTimers;
@@ -20,8 +23,9 @@ beforeAll(() => {
   const data = new SupportDeskTable(stack, 'Data', { production: false });
   timers = new SlaTimers(stack, 'SlaTimers', {
     table: data.table,
+    environment,
     production: false,
-    alertsTo: 'oncall@vendor.test',
+    reconcilerConcurrency: 4,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
@@ -37,9 +41,20 @@ const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   Stack.of(timers).getLogicalId(construct.node.defaultChild as never);
 
 describe('schedules', () => {
-  test('one schedule group, retained', () => {
+  test('one schedule group, deleted with a non-production stack so the stage can be deployed again', () => {
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     template.hasResource('AWS::Scheduler::ScheduleGroup', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test('in production the schedule group is retained: pending deadlines never go unseen', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'ProductionTimers');
+    const data = new SupportDeskTable(stack, 'Data', { production: true });
+    new SlaTimers(stack, 'SlaTimers', { table: data.table, environment, production: true });
+    Template.fromStack(stack).hasResource('AWS::Scheduler::ScheduleGroup', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
@@ -91,6 +106,7 @@ describe('schedules', () => {
     // Reads the changed tickets in one BatchGetItem, on the table only (no index), and writes nothing.
     const reads = statements.find((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'));
     expect(reads.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] });
+    expect(reads.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TICKET#*'] } });
     const tableActions = statements
       .flatMap((s) => [s.Action].flat())
       .filter((a: string) => a.startsWith('dynamodb:'));
@@ -106,22 +122,24 @@ describe('functions', () => {
       expect(properties.Architectures).toEqual(['arm64']);
     }
     const reconciler = template.toJSON().Resources[logicalId(timers.reconcilerFunction)].Properties;
-    expect(Object.keys(reconciler.Environment.Variables).sort()).toEqual([
-      'NODE_OPTIONS',
-      // Every function of the stack gets the agents' addresses (any ticket change may alert).
-      'SLA_ALERTS_TO',
-      'SLA_SCHEDULER_ROLE_ARN',
-      'SLA_SCHEDULE_GROUP',
-      'SLA_TIMER_ARN',
-      'SLA_TIMER_DLQ_ARN',
-      'TABLE_NAME',
-    ]);
+    expect(Object.keys(reconciler.Environment.Variables).sort()).toEqual(
+      [
+        // Every function gets the shared environment (any ticket change may alert).
+        ...Object.keys(environment),
+        'SLA_SCHEDULER_ROLE_ARN',
+        'SLA_SCHEDULE_GROUP',
+        'SLA_TIMER_ARN',
+        'SLA_TIMER_DLQ_ARN',
+        'TABLE_NAME',
+      ].sort(),
+    );
+    expect(reconciler.ReservedConcurrentExecutions).toBe(4);
     const timer = template.toJSON().Resources[logicalId(timers.timerFunction)].Properties;
     expect(timer.Environment.Variables).toEqual({
+      ...environment,
       TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
-      SLA_ALERTS_TO: 'oncall@vendor.test',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    expect(timer.Environment.Variables.SLA_ALERTS_TO).toBe('oncall@vendor.test');
     expect(timer.DeadLetterConfig.TargetArn).toEqual({
       'Fn::GetAtt': [logicalId(timers.timerDeadLetters), 'Arn'],
     });

@@ -1,11 +1,12 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, test } from 'vitest';
 import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/store/table-definition.ts';
-import { readDeploymentSettings } from '../../lib/settings.ts';
+import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
 
 /** A first synth loads most of aws-cdk-lib: on a busy machine that alone can pass 30 s. */
@@ -17,11 +18,14 @@ function synthStack(stage: string, extra: Record<string, string> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   // Production refuses to deploy without a support address (lib/settings.ts).
   const context: Record<string, string> = { stage, supportAddress: 'support@help.example.com', ...extra };
-  const settings = readDeploymentSettings((key) => context[key]);
-  const stack = new SupportDeskStack(app, `SupportDesk-${stage}`, { settings });
+  const settings = readDeploymentSettings(context);
+  const stack = new SupportDeskStack(app, `SupportDesk-${stage}`, {
+    settings,
+    env: { region: 'eu-west-1' },
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
-  return { stack, template: Template.fromStack(stack) };
+  return { stack, settings, template: Template.fromStack(stack) };
 }
 
 const synth = (stage: string) => synthStack(stage).template;
@@ -54,8 +58,8 @@ describe('the single table', { timeout: SYNTH_TIMEOUT_MS }, () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
 
-  test('in production it has deletion protection and is retained', () => {
-    const template = synth('prod');
+  test('in production (-c production=true, whatever the stage is called) it has deletion protection and is retained', () => {
+    const { template } = synthStack('live', { production: 'true' });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
@@ -64,11 +68,25 @@ describe('the single table', { timeout: SYNTH_TIMEOUT_MS }, () => {
       UpdateReplacePolicy: 'Retain',
     });
   });
+
+  test('stage prod without the production setting stays protected, with a warning to say so', () => {
+    const { stack, template } = synthStack('prod');
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    Annotations.fromStack(stack).hasWarning(
+      `/${stack.stackName}`,
+      Match.stringLikeRegexp('stage prod is deployed as production.*-c production=true'),
+    );
+  });
+
+  test('a stage named otherwise without production=true is not protected', () => {
+    const { template } = synthStack('prod-like');
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
 });
 
 describe('deployment settings and cdk-nag', () => {
   test('a bad stage is refused with the setting named', () => {
-    expect(() => readDeploymentSettings(() => 'Prod Stage')).toThrow(/context\.stage/);
+    expect(() => readDeploymentSettings({ stage: 'Prod Stage' })).toThrow(/context\.stage/);
   });
 
   test('cdk-nag is active: a table without point-in-time recovery fails synth', () => {
@@ -77,6 +95,47 @@ describe('deployment settings and cdk-nag', () => {
     new Table(stack, 'T', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
+  });
+});
+
+describe('the shared environment', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  test('every function has the environment built once from the settings, from its construction on', () => {
+    const { settings, template } = synthStack('dev', {
+      slaAlertsTo: 'oncall@help.example.com',
+      exportTimeZone: 'Europe/Madrid',
+      logLevel: 'debug',
+      automaticMailPerHour: '4',
+      sesConfigurationSet: 'desk-events',
+    });
+    const shared = functionEnvironment(settings);
+    expect(shared).toEqual({
+      SUPPORT_ADDRESS: 'support@help.example.com',
+      MAIL_DOMAIN: 'help.example.com',
+      EXPORT_TIME_ZONE: 'Europe/Madrid',
+      LOG_LEVEL: 'debug',
+      AUTOMATIC_MAIL_PER_HOUR: '4',
+      SLA_ALERTS_TO: 'oncall@help.example.com',
+      SES_CONFIGURATION_SET: 'desk-events',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(13);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject(shared);
+    }
+    // Before any synth (when Aspects run) the functions already carry it: it comes with their props.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const unsynthesized = new SupportDeskStack(app, 'NotSynthesized', {
+      settings,
+      env: { region: 'eu-west-1' },
+    });
+    const made = unsynthesized.node.findAll().filter((node) => node instanceof NodejsFunction);
+    expect(made.length).toBe(functions.length);
+    for (const fn of made) {
+      const cfn = fn.node.defaultChild as CfnFunction;
+      const variables = unsynthesized.resolve(cfn.environment) as { variables: Record<string, unknown> };
+      expect(variables.variables, fn.node.path).toMatchObject(shared);
+    }
   });
 });
 
