@@ -167,7 +167,7 @@ async function measure(): Promise<Measured> {
   // API Gateway caches the authorizer's answer per Authorization header for 5 minutes; so does
   // this stand-in, and its lookups are not counted against the route's requests.
   const authorizerCache = new Map<string, AuthorizerContext | undefined>();
-  const server = createHttpServer(apiRoutes(), async (header) => {
+  const server = createHttpServer(apiRoutes(runtimeContext), async (header) => {
     if (!authorizerCache.has(header ?? '')) {
       const was = counting;
       counting = false;

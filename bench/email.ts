@@ -342,7 +342,13 @@ export async function run(): Promise<Record<string, number>> {
   }
 
   // (c) 1,000 messages through the SMTP server, 8 concurrent senders.
-  const smtp = await startSmtpServer({ host: '127.0.0.1', port: 0, supportAddress: SUPPORT, dataDir });
+  const smtp = await startSmtpServer({
+    host: '127.0.0.1',
+    port: 0,
+    supportAddress: SUPPORT,
+    dataDir,
+    context: runtimeContext,
+  });
   const plan = Array.from({ length: total }, (_, i) => {
     const kind = MIX[i % MIX.length]!;
     const account = accounts[Math.floor(i / MIX.length) % ACCOUNTS]!;

@@ -14,6 +14,7 @@ const schema = z.object({
   TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'support-desk'),
   SUPPORT_ADDRESS: z._default(z.email(), 'support@desk.localhost'),
   LOCAL_VERDICT_HEADER: z._default(z.enum(['0', '1']), '1'),
+  EXPORT_TIME_ZONE: z.optional(z.string().check(z.minLength(1))),
   SLA_ALERTS_TO: z.pipe(
     z.pipe(
       z._default(z.string(), 'agents@support-desk.localhost'),
@@ -41,6 +42,8 @@ export interface LocalConfig {
   slaAlertsTo: string[];
   /** The local SMTP server takes verdicts from an `X-Local-Verdicts` header (docs/email.md). */
   localVerdictHeader: boolean;
+  /** The zone whose months the exports close on (checked with the other desk settings). */
+  exportTimeZone: string | undefined;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -54,6 +57,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     SUPPORT_ADDRESS: env.SUPPORT_ADDRESS || undefined,
     SLA_ALERTS_TO: env.SLA_ALERTS_TO || undefined,
     LOCAL_VERDICT_HEADER: env.LOCAL_VERDICT_HEADER || undefined,
+    EXPORT_TIME_ZONE: env.EXPORT_TIME_ZONE || undefined,
   });
   return {
     dataDir: resolve(parsed.DATA_DIR),
@@ -65,5 +69,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     supportAddress: parsed.SUPPORT_ADDRESS,
     slaAlertsTo: parsed.SLA_ALERTS_TO,
     localVerdictHeader: parsed.LOCAL_VERDICT_HEADER === '1',
+    exportTimeZone: parsed.EXPORT_TIME_ZONE,
   };
 }

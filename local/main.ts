@@ -6,8 +6,10 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { authenticate } from '../functions/api/auth.ts';
+import { type AppContext, appContext } from '../functions/app/context.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
-import { runtimeContext } from '../functions/app/runtime.ts';
+import { settingsFrom } from '../functions/settings.ts';
+import { createStoreContext } from '../functions/store/context.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import {
@@ -67,18 +69,24 @@ async function main(): Promise<void> {
   const exportsBlobs = new LocalBlobs(join(config.dataDir, 'exports'));
   const sla = deferredSlaRoutes();
   const clock = new MovableClock();
+  // The desk every handler runs on, built once DynamoDB Local is up; nothing reaches a handler before.
+  let app: AppContext | undefined;
+  const context = (): AppContext => {
+    if (!app) throw new Error('the support desk is not ready');
+    return app;
+  };
   const closeMonths = async () => {
-    const closed = await closeDueMonths(runtimeContext(), clock.now(), exportsBlobs);
+    const closed = await closeDueMonths(context(), clock.now(), exportsBlobs);
     return closed;
   };
   // Claim the HTTP port first: a port in use fails at once, before Java starts. Until everything
   // is up, requests get 503 with Retry-After.
   let ready = false;
   const server = createHttpServer(
-    [...apiRoutes(), ...withMonthClose(sla.routes, closeMonths)],
+    [...apiRoutes(context), ...withMonthClose(sla.routes, closeMonths)],
     async (header) => {
-      const context = await authenticate(runtimeContext().store, header);
-      return context ? { ...context } : undefined;
+      const principal = await authenticate(context().store, header);
+      return principal ? { ...principal } : undefined;
     },
     () => ready,
   );
@@ -95,19 +103,25 @@ async function main(): Promise<void> {
   const table = await ensureTable(client, config.tableName);
   client.destroy();
 
-  // The handlers read the same variables they read in Lambda.
-  process.env.TABLE_NAME = config.tableName;
-  process.env.DYNAMODB_ENDPOINT = db.endpoint;
-  process.env.AWS_REGION ??= LOCAL_REGION;
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  process.env.SUPPORT_ADDRESS = config.supportAddress;
-  // Every ticket change that records an SLA warning or breach writes the agents' alert.
-  process.env.SLA_ALERTS_TO = config.slaAlertsTo.join(',');
-  process.env.MAIL_DIR = join(config.dataDir, 'mail');
-  process.env.DATA_DIR = config.dataDir;
+  // The same settings a Lambda container parses from its environment, from the local configuration.
+  const settings = settingsFrom({
+    TABLE_NAME: config.tableName,
+    DYNAMODB_ENDPOINT: db.endpoint,
+    SUPPORT_ADDRESS: config.supportAddress,
+    // Every ticket change that records an SLA warning or breach writes the agents' alert.
+    SLA_ALERTS_TO: config.slaAlertsTo.join(','),
+    DATA_DIR: config.dataDir,
+    MAIL_DIR: join(config.dataDir, 'mail'),
+    EXPORT_TIME_ZONE: config.exportTimeZone,
+  });
+  const store = createStoreContext(config.tableName, {
+    endpoint: db.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  app = appContext(store, clock, settings);
 
-  // The SLA runtime restores the clock's saved offset and makes every handler use that clock.
+  // The SLA runtime restores the clock's saved offset: the desk's clock is the runtime's.
   let slaRuntime: SlaRuntime | undefined;
   const stoppers: (() => Promise<void>)[] = [];
   try {
@@ -115,7 +129,7 @@ async function main(): Promise<void> {
       endpoint: db.endpoint,
       tableName: config.tableName,
       clock,
-      settings: runtimeContext().settings,
+      settings,
     });
     sla.attach(slaRuntime);
     stoppers.push(() => slaRuntime!.stop());
@@ -123,6 +137,7 @@ async function main(): Promise<void> {
       endpoint: db.endpoint,
       tableName: config.tableName,
       dataDir: config.dataDir,
+      context,
     });
     stoppers.push(() => outbox.stop());
     const smtp = await startSmtpServer({
@@ -130,6 +145,7 @@ async function main(): Promise<void> {
       port: config.smtpPort,
       supportAddress: config.supportAddress,
       dataDir: config.dataDir,
+      context,
     });
     stoppers.push(() => smtp.stop());
   } catch (error) {
@@ -144,9 +160,8 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = runtimeContext();
   const base = `http://${config.host}:${config.port}`;
-  const demo = await ensureDemo(app, {
+  const demo = await ensureDemo(context(), {
     dataDir: config.dataDir,
     apiUrl: `${base}/v1`,
     smtpHost: config.host,
@@ -163,7 +178,7 @@ async function main(): Promise<void> {
   console.log(`  API        ${base}/v1        OpenAPI: ${base}/v1/openapi.json`);
   console.log(`  SMTP       ${config.host}:${config.smtpPort}   support address ${config.supportAddress}`);
   console.log(
-    `  Clock      ${app.clock.now().toISOString()}   move it: POST ${base}/local/clock {"advance":"PT2H"}`,
+    `  Clock      ${clock.now().toISOString()}   move it: POST ${base}/local/clock {"advance":"PT2H"}`,
   );
   console.log(`  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table})`);
   console.log(`  Data       ${config.dataDir}   (outbox/, exports/, mail/, demo.json)`);

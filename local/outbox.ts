@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { localMailSender } from '../functions/adapters/mail-local.ts';
 import type { AppContext } from '../functions/app/context.ts';
-import { runtimeContext } from '../functions/app/runtime.ts';
 import { outboxSender } from '../functions/email/outbox-sender.ts';
 import type { MailSender } from '../functions/ports/mail.ts';
 import { log } from '../functions/shared/log.ts';
@@ -16,7 +15,7 @@ export interface OutboxDeliveryOptions {
   tableName: string;
   dataDir: string;
   /** The store and clock items are read and dated with; the handlers' (from the environment) by default. */
-  context?: () => AppContext;
+  context: () => AppContext;
   /** Where mail goes; the .eml writer by default. */
   mail?: MailSender;
   sweepMs?: number;
@@ -30,7 +29,7 @@ export interface OutboxDelivery {
 }
 
 export async function startOutboxDelivery(options: OutboxDeliveryOptions): Promise<OutboxDelivery> {
-  const context = options.context ?? runtimeContext;
+  const { context } = options;
   const sender = outboxSender({
     context,
     mail: options.mail ?? localMailSender(join(options.dataDir, 'outbox'), () => context().clock.now()),

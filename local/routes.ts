@@ -1,30 +1,25 @@
 // The routes the local runtime serves: the route table's route keys, each handled by the same
-// route-group function API Gateway invokes in AWS (functions/api/<group>.ts).
-import { handler as accounts } from '../functions/api/accounts.ts';
-import { handler as admin } from '../functions/api/admin.ts';
-import { handler as catalogs } from '../functions/api/catalogs.ts';
-import { handler as exports } from '../functions/api/exports.ts';
-import { handler as mail } from '../functions/api/mail.ts';
+// route-group function API Gateway invokes in AWS (functions/api/<group>.ts), on the local
+// runtime's AppContext (its settings, its movable clock).
+import { group as accounts } from '../functions/api/accounts.ts';
+import { group as admin } from '../functions/api/admin.ts';
+import { group as catalogs } from '../functions/api/catalogs.ts';
+import { group as exports } from '../functions/api/exports.ts';
+import { group as mail } from '../functions/api/mail.ts';
 import { routeGroups } from '../functions/api/routes.ts';
-import { handler as system } from '../functions/api/system.ts';
-import { handler as tickets } from '../functions/api/tickets.ts';
+import { group as system } from '../functions/api/system.ts';
+import { group as tickets } from '../functions/api/tickets.ts';
+import type { AppContext } from '../functions/app/context.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
 
-/** One handler per route group, by group name (the file name under functions/api/). */
-const handlers: Record<string, LambdaHttpHandler> = {
-  system: system as LambdaHttpHandler,
-  tickets: tickets as LambdaHttpHandler,
-  catalogs: catalogs as LambdaHttpHandler,
-  admin: admin as LambdaHttpHandler,
-  accounts: accounts as LambdaHttpHandler,
-  exports: exports as LambdaHttpHandler,
-  mail: mail as LambdaHttpHandler,
-};
+/** One route group per name (the file name under functions/api/). */
+const groups = { system, tickets, catalogs, admin, accounts, exports, mail };
 
-export function apiRoutes(): Route[] {
-  return Object.entries(routeGroups).flatMap(([group, routes]) => {
-    const handler = handlers[group];
-    if (!handler) throw new Error(`no handler for route group ${group}`);
+export function apiRoutes(context: () => AppContext): Route[] {
+  return Object.entries(routeGroups).flatMap(([name, routes]) => {
+    const group = groups[name as keyof typeof groups];
+    if (!group) throw new Error(`no handler for route group ${name}`);
+    const handler = group.handlerFor(context) as LambdaHttpHandler;
     return Object.values(routes).map((spec) => ({
       routeKey: spec.routeKey,
       handler,

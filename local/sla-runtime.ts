@@ -18,7 +18,6 @@ import {
 import { httpHandler } from '../functions/api/http.ts';
 import { type AppContext, appContext } from '../functions/app/context.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
-import { useClock } from '../functions/app/runtime.ts';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
 import type { DeskSettings } from '../functions/settings.ts';
@@ -36,7 +35,7 @@ export interface SlaRuntimeOptions {
   /** DynamoDB Local's endpoint and the table (with its stream). */
   endpoint: string;
   tableName: string;
-  /** The runtime's clock; a new one when absent. Every handler in the process is switched to it. */
+  /** The runtime's clock (the desk's); a new one when absent. */
   clock?: MovableClock;
   /** How often the real passing of time is checked for due timers; 0: only on `POST /local/clock`. */
   tickMs?: number;
@@ -123,7 +122,6 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
     credentials: LOCAL_CREDENTIALS,
   });
   await restoreClock(store, clock);
-  useClock(clock);
   const ctx: AppContext = appContext(store, clock, options.settings);
   const scheduler: LocalScheduler = localScheduler(store);
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SESEvent } from 'aws-lambda';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
-import { runtimeContext } from '../functions/app/runtime.ts';
+import type { AppContext } from '../functions/app/context.ts';
 import { sesIntakeHandler } from '../functions/email/handler.ts';
 import { createIntake, type IntakeLimits, type IntakeResult } from '../functions/email/intake.ts';
 import { headerEnd } from '../functions/email/parse.ts';
@@ -34,6 +34,8 @@ export interface SmtpServerOptions {
    * the stored message). Default: LOCAL_VERDICT_HEADER (on unless `0`).
    */
   verdictHeader?: boolean;
+  /** The desk the mail goes to: its store, clock and settings. */
+  context: () => AppContext;
   /** Told about every processed mail (tests, the bench). */
   onProcessed?: (result: IntakeResult) => void;
 }
@@ -154,10 +156,8 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Local
   const support = options.supportAddress.toLowerCase();
   const mailDir = join(options.dataDir, 'mail');
   const blobs = new LocalBlobs(mailDir);
-  // The quarantine release route (the API's mail group) reads raw mail from the same place.
-  process.env.MAIL_DIR ??= mailDir;
   const intake = createIntake({
-    context: runtimeContext,
+    context: options.context,
     blobs,
     settings: mailSettings(support),
     ...(options.limits ? { limits: options.limits } : {}),
@@ -190,7 +190,7 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Local
           const { verdicts, body } = verdictHeader
             ? localVerdicts(received)
             : { verdicts: PASS, body: received };
-          const now = runtimeContext().clock.now();
+          const now = options.context().clock.now();
           const id = sesMessageId();
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           // What a receiving MTA prepends: the envelope sender and a trace line.

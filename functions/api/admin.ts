@@ -27,7 +27,7 @@ function accountResult(status: number, account: AccountRecord): HttpResult {
   return withVersion(status, account.version, accountView(account));
 }
 
-export const { handler, routeKeys } = routeGroup('admin', routes, {
+export const group = routeGroup('admin', routes, {
   createAccount: idempotent(
     routes.createAccount,
     // The use case hashes the body the same way and records the response in its transaction.
@@ -96,3 +96,5 @@ export const { handler, routeKeys } = routeGroup('admin', routes, {
     body: apiKeyView(await revokeKey(app, path.keyId)),
   }),
 });
+
+export const { handler } = group;

@@ -62,7 +62,7 @@ function checkRegions(count: number, field: string): void {
   }
 }
 
-export const { handler, routeKeys } = routeGroup('catalogs', routes, {
+export const group = routeGroup('catalogs', routes, {
   putCatalog: async ({ path, headers, body, app }) => {
     checkSize(body, 'the catalog', '');
     const regions = Object.values(calendarsOf(body)).reduce<number>((sum, c) => sum + regionsOf(c), 0);
@@ -116,3 +116,5 @@ export const { handler, routeKeys } = routeGroup('catalogs', routes, {
     return withVersion(200, found.catalogVersion, found);
   },
 });
+
+export const { handler } = group;

@@ -22,7 +22,7 @@ export function wantsCsv(accept = ''): boolean {
   });
 }
 
-export const { handler, routeKeys } = routeGroup('exports', routes, {
+export const group = routeGroup('exports', routes, {
   getExport: async ({ path: { month }, headers, requestId, app }): Promise<HttpResult> => {
     const now = app.clock.now();
     const availability = await exportAvailability(
@@ -79,3 +79,5 @@ export const { handler, routeKeys } = routeGroup('exports', routes, {
     };
   },
 });
+
+export const { handler } = group;

@@ -1,6 +1,6 @@
 // Mail routes (one Lambda function): agents list the quarantine and release held mail into the
 // intake, which then treats it as if it had passed SES's checks.
-import { intakeFromEnvironment } from '../email/handler.ts';
+import { intakeOf } from '../email/handler.ts';
 import { listHeldQuarantine, type QuarantineRecord } from '../store/inbound-mail.ts';
 import { mailRoutes as routes } from './mail-routes.ts';
 import { routeGroup } from './routing.ts';
@@ -10,7 +10,7 @@ function entryView(entry: QuarantineRecord) {
   return view;
 }
 
-export const { handler, routeKeys } = routeGroup('mail', routes, {
+export const group = routeGroup('mail', routes, {
   listQuarantine: async ({ query, app }) => {
     const page = await listHeldQuarantine(app.store, {
       ...(query.limit ? { limit: query.limit } : {}),
@@ -24,11 +24,13 @@ export const { handler, routeKeys } = routeGroup('mail', routes, {
       },
     };
   },
-  releaseQuarantine: async ({ path: { id }, principal }) => {
-    const result = await intakeFromEnvironment().release(id, principal.keyId);
+  releaseQuarantine: async ({ path: { id }, principal, app }) => {
+    const result = await intakeOf(app).release(id, principal.keyId);
     return {
       status: 200,
       body: { id, outcome: result.outcome, ...(result.ticketId ? { ticketId: result.ticketId } : {}) },
     };
   },
 });
+
+export const { handler } = group;

@@ -58,22 +58,24 @@ export function routeGroup<T extends Record<string, RouteSpec>>(
       { spec, implementation: implementations[routeName] as (request: object) => Promise<HttpResult> },
     ]),
   );
-  const handler = httpHandler(name, async (event, lambda) => {
-    const route = byKey.get(event.routeKey);
-    if (!route) throw new NotFoundError(`route ${event.routeKey}`);
-    const { spec, implementation } = route;
-    const base = { routeKey: spec.routeKey, requestId: requestIdOf(event, lambda), lambda };
-    if (spec.roles === 'public') {
-      return implementation({ ...readInput(spec, event), ...base, app: runtimeContext() });
-    }
-    // The role is checked before the input is read: a key may not probe a route it cannot use.
-    const principal = principalOf(event);
-    if (!spec.roles.includes(principal.role)) {
-      throw new ForbiddenError(`${spec.routeKey} is for ${spec.roles.join(', ')} keys`);
-    }
-    const input = readInput(spec, event);
-    const result = await implementation({ ...input, ...base, principal, app: runtimeContext() });
-    return { ...result, headers: { 'cache-control': 'no-store', ...result.headers } };
-  });
-  return { handler, routeKeys: [...byKey.keys()] };
+  /** The group's handler on the AppContext `context` gives: the container's in Lambda, the local runtime's on one machine. */
+  const handlerFor = (context: () => AppContext) =>
+    httpHandler(name, async (event, lambda) => {
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new NotFoundError(`route ${event.routeKey}`);
+      const { spec, implementation } = route;
+      const base = { routeKey: spec.routeKey, requestId: requestIdOf(event, lambda), lambda };
+      if (spec.roles === 'public') {
+        return implementation({ ...readInput(spec, event), ...base, app: context() });
+      }
+      // The role is checked before the input is read: a key may not probe a route it cannot use.
+      const principal = principalOf(event);
+      if (!spec.roles.includes(principal.role)) {
+        throw new ForbiddenError(`${spec.routeKey} is for ${spec.roles.join(', ')} keys`);
+      }
+      const input = readInput(spec, event);
+      const result = await implementation({ ...input, ...base, principal, app: context() });
+      return { ...result, headers: { 'cache-control': 'no-store', ...result.headers } };
+    });
+  return { handler: handlerFor(runtimeContext), handlerFor, routeKeys: [...byKey.keys()] };
 }

@@ -4,7 +4,7 @@ import { openApiDocument } from './openapi.ts';
 import { systemRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
-export const { handler, routeKeys } = routeGroup('system', routes, {
+export const group = routeGroup('system', routes, {
   health: async ({ app }) => {
     let table: 'ok' | 'unavailable' = 'ok';
     try {
@@ -23,3 +23,5 @@ export const { handler, routeKeys } = routeGroup('system', routes, {
     headers: { 'cache-control': 'max-age=300' },
   }),
 });
+
+export const { handler } = group;

@@ -57,7 +57,7 @@ function accountOfNewTicket(principal: Principal, accountId: string | undefined)
   return accountId;
 }
 
-export const { handler, routeKeys } = routeGroup('tickets', routes, {
+export const group = routeGroup('tickets', routes, {
   createTicket: idempotent(
     routes.createTicket,
     {
@@ -173,3 +173,5 @@ export const { handler, routeKeys } = routeGroup('tickets', routes, {
     };
   }),
 });
+
+export const { handler } = group;

@@ -3,9 +3,8 @@
 // handler of the container uses. The local runtime builds its own AppContext from the same settings.
 import { settingsFrom } from '../settings.ts';
 import { createStoreContext } from '../store/context.ts';
-import { type AppContext, appContext, type Clock, systemClock } from './context.ts';
+import { type AppContext, appContext, systemClock } from './context.ts';
 
-let clock: Clock = systemClock;
 let context: AppContext | undefined;
 
 export function runtimeContext(): AppContext {
@@ -16,12 +15,7 @@ export function runtimeContext(): AppContext {
       settings.tableName,
       settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {},
     );
-    context = appContext(store, { now: () => clock.now() }, settings);
+    context = appContext(store, systemClock, settings);
   }
   return context;
-}
-
-/** Local runtime only: make every handler in this process use `next` as its clock. */
-export function useClock(next: Clock): void {
-  clock = next;
 }

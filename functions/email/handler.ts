@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
 import { S3Blobs } from '../adapters/blobs-s3.ts';
+import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
 import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
@@ -48,23 +49,25 @@ export function sesIntakeHandler(intake: Intake, rawPrefix: string) {
   };
 }
 
-let intake: Intake | undefined;
+const intakes = new WeakMap<AppContext, Intake>();
 
 /**
- * The intake as the settings configure it: raw mail and attachments in the mail bucket (S3), or
- * under the mail directory on one machine (the local runtime sets it). One per container.
+ * The intake as the context's settings configure it: raw mail and attachments in the mail bucket
+ * (S3), or under the mail directory on one machine. One per context, so one per container.
  */
-export function intakeFromEnvironment(): Intake {
+export function intakeOf(ctx: AppContext): Intake {
+  let intake = intakes.get(ctx);
   if (!intake) {
-    const { settings } = runtimeContext();
+    const { settings } = ctx;
     const directory = settings.mailDir;
     const bucket = settings.mailBucket;
     if (!directory && !bucket) throw new Error('MAIL_BUCKET (or MAIL_DIR locally) is not set');
     intake = createIntake({
-      context: runtimeContext,
+      context: () => ctx,
       blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
       settings: settings.mail,
     });
+    intakes.set(ctx, intake);
   }
   return intake;
 }
@@ -73,6 +76,6 @@ let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
 
 /** Lambda entry: raw mail is under `MAIL_RAW_PREFIX` (default `inbound/`) in the mail bucket. */
 export async function handler(event: SESEvent): Promise<IntakeResult[]> {
-  fromEnvironment ??= sesIntakeHandler(intakeFromEnvironment(), runtimeContext().settings.mailRawPrefix);
+  fromEnvironment ??= sesIntakeHandler(intakeOf(runtimeContext()), runtimeContext().settings.mailRawPrefix);
   return fromEnvironment(event);
 }

@@ -2,11 +2,10 @@
 // plans, accounts, contracts, contacts and API keys, with their role checks.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runtimeContext } from '../../functions/app/runtime.ts';
 import { hashApiKey } from '../../functions/store/api-keys.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { exampleCatalog, newPrefix, putExampleCatalog } from './catalog-fixtures.ts';
-import { client, type Harness, keyFor, startApi } from './harness.ts';
+import { client, deskContext, type Harness, keyFor, startApi } from './harness.ts';
 
 let api: Harness;
 let admin: ReturnType<typeof client>;
@@ -468,13 +467,13 @@ describe('API keys', () => {
     expect(key.accountId).toBeUndefined();
     const withKey = client(api.baseUrl, secret);
     expect((await withKey('GET', '/v1/accounts?limit=1')).status).toBe(200);
-    const stored = await runtimeContext().store.doc.send(
-      new GetCommand({ TableName: runtimeContext().store.tableName, Key: keys.apiKey(hashApiKey(secret)) }),
+    const stored = await deskContext().store.doc.send(
+      new GetCommand({ TableName: deskContext().store.tableName, Key: keys.apiKey(hashApiKey(secret)) }),
     );
     expect(stored.Item).toBeDefined();
     expect(JSON.stringify(stored.Item)).not.toContain(secret);
-    const lookup = await runtimeContext().store.doc.send(
-      new GetCommand({ TableName: runtimeContext().store.tableName, Key: keys.apiKeyId(key.keyId) }),
+    const lookup = await deskContext().store.doc.send(
+      new GetCommand({ TableName: deskContext().store.tableName, Key: keys.apiKeyId(key.keyId) }),
     );
     expect(JSON.stringify(lookup.Item)).not.toContain(secret);
     const revoked = await admin('DELETE', `/v1/api-keys/${key.keyId}`);

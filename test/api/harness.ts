@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { authenticate } from '../../functions/api/auth.ts';
+import { type AppContext, appContext } from '../../functions/app/context.ts';
 import { MovableClock } from '../../functions/app/local-clock.ts';
-import { runtimeContext, useClock } from '../../functions/app/runtime.ts';
 import { parseCatalog } from '../../functions/domain/catalog.ts';
 import type { Contract } from '../../functions/domain/contract.ts';
+import { defaultSettings } from '../../functions/settings.ts';
 import { type AccountRecord, addContact, createAccount } from '../../functions/store/accounts.ts';
 import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
 import { getCatalog, putCatalog } from '../../functions/store/catalogs.ts';
+import { createStoreContext } from '../../functions/store/context.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
 import { apiRoutes } from '../../local/routes.ts';
@@ -19,27 +21,53 @@ import { apiRoutes } from '../../local/routes.ts';
 export interface Harness {
   baseUrl: string;
   clock: MovableClock;
+  /** The desk the API runs on: the run's table, the harness's clock, the test's settings. */
+  ctx: AppContext;
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<Harness> {
-  process.env.TABLE_NAME = inject('tableName');
-  process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
-  process.env.AWS_REGION = LOCAL_REGION;
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  process.env.LOG_LEVEL = 'warn';
-  const clock = new MovableClock();
-  useClock(clock);
-  const server = createHttpServer(apiRoutes(), async (header) => {
-    const context = await authenticate(runtimeContext().store, header);
-    return context ? { ...context } : undefined;
-  });
+let desk: AppContext | undefined;
+
+export interface DeskOptions {
+  /** Default: the run's shared table. */
+  tableName?: string;
+  mailDir?: string;
+  dataDir?: string;
+}
+
+/**
+ * The desk of this test file (a table, a movable clock, default settings with `mailDir` and
+ * `dataDir` where given), built by the first call: what `npm start` builds on one machine.
+ */
+export function deskContext(options: DeskOptions = {}): AppContext {
+  if (!desk) {
+    process.env.LOG_LEVEL = 'warn';
+    const { tableName = inject('tableName'), ...dirs } = options;
+    const store = createStoreContext(tableName, {
+      endpoint: inject('dynamoEndpoint'),
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    desk = appContext(store, new MovableClock(), defaultSettings({ tableName, ...dirs }));
+  }
+  return desk;
+}
+
+export async function startApi(options: DeskOptions = {}): Promise<Harness> {
+  const ctx = deskContext(options);
+  const server = createHttpServer(
+    apiRoutes(() => ctx),
+    async (header) => {
+      const principal = await authenticate(ctx.store, header);
+      return principal ? { ...principal } : undefined;
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    clock,
+    clock: ctx.clock as MovableClock,
+    ctx,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -49,12 +77,12 @@ export async function seedCatalog(name: string): Promise<string> {
   const catalog = parseCatalog(
     JSON.parse(readFileSync(new URL(`../../examples/${name}.catalog.json`, import.meta.url), 'utf8')),
   );
-  if (await getCatalog(runtimeContext().store, catalog.id)) return catalog.id;
+  if (await getCatalog(deskContext().store, catalog.id)) return catalog.id;
   try {
-    await putCatalog(runtimeContext().store, catalog, new Date());
+    await putCatalog(deskContext().store, catalog, new Date());
   } catch (error) {
     // Another test file stored it at the same moment: the same example, so nothing is lost.
-    if (!(await getCatalog(runtimeContext().store, catalog.id))) throw error;
+    if (!(await getCatalog(deskContext().store, catalog.id))) throw error;
   }
   return catalog.id;
 }
@@ -77,7 +105,7 @@ export async function seedAccount(
 ): Promise<AccountRecord> {
   const id = `acct-${randomUUID().slice(0, 8)}`;
   const now = new Date().toISOString();
-  const account = await createAccount(runtimeContext().store, {
+  const account = await createAccount(deskContext().store, {
     id,
     name: `Account ${id}`,
     referencePrefix: uniquePrefix(),
@@ -89,13 +117,13 @@ export async function seedAccount(
     version: 1,
   });
   for (const email of contacts)
-    await addContact(runtimeContext().store, { accountId: id, email, createdAt: now }, undefined);
+    await addContact(deskContext().store, { accountId: id, email, createdAt: now }, undefined);
   return account;
 }
 
 export async function keyFor(role: Role, accountId?: string): Promise<string> {
   const { secret } = await createApiKey(
-    runtimeContext().store,
+    deskContext().store,
     { role, name: `${role} test key`, ...(accountId ? { accountId } : {}) },
     new Date(),
   );

@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SESEvent } from 'aws-lambda';
-import { runtimeContext } from '../../functions/app/runtime.ts';
 import { sesIntakeHandler } from '../../functions/email/handler.ts';
 import type { Intake, IntakeResult } from '../../functions/email/intake.ts';
 import { outboxSender } from '../../functions/email/outbox-sender.ts';
@@ -12,6 +11,7 @@ import type { BlobStore } from '../../functions/ports/blobs.ts';
 import type { MailSender, OutboundMail } from '../../functions/ports/mail.ts';
 import type { Verdicts } from '../../functions/store/inbound-mail.ts';
 import { getOutboxItem, pendingOutboxIds } from '../../functions/store/outbox.ts';
+import { deskContext } from '../api/harness.ts';
 
 export const SUPPORT = 'support@desk.localhost';
 
@@ -112,12 +112,12 @@ export async function deliver(
 export async function sendOutboxTo(addresses: string[], mail?: MailSender): Promise<OutboundMail[]> {
   const captured: OutboundMail[] = [];
   const sender = outboxSender({
-    context: runtimeContext,
+    context: deskContext,
     mail: mail ?? { send: async (m) => void captured.push(m) },
   });
   const wanted = new Set(addresses.map((a) => a.toLowerCase()));
-  for (const id of await pendingOutboxIds(runtimeContext().store, 1000)) {
-    const item = await getOutboxItem(runtimeContext().store, id);
+  for (const id of await pendingOutboxIds(deskContext().store, 1000)) {
+    const item = await getOutboxItem(deskContext().store, id);
     if (item?.status === 'pending' && item.mail.to.some((to) => wanted.has(to.toLowerCase()))) {
       await sender.deliver(id);
     }

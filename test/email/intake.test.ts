@@ -7,14 +7,21 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LocalBlobs } from '../../functions/adapters/blobs-local.ts';
-import { runtimeContext } from '../../functions/app/runtime.ts';
 import { changeTicket, loadTicket } from '../../functions/app/tickets.ts';
 import { createIntake, type Intake } from '../../functions/email/intake.ts';
 import { mailSettings } from '../../functions/mail/settings.ts';
 import { ticketIdFromMessageId } from '../../functions/mail/threading.ts';
 import type { OutboundMail } from '../../functions/ports/mail.ts';
 import { listMessages } from '../../functions/store/messages.ts';
-import { client, type Harness, keyFor, seedAccount, seedCatalog, startApi } from '../api/harness.ts';
+import {
+  client,
+  deskContext,
+  type Harness,
+  keyFor,
+  seedAccount,
+  seedCatalog,
+  startApi,
+} from '../api/harness.ts';
 import {
   deliver,
   fixture,
@@ -27,7 +34,6 @@ import {
 } from './helpers.ts';
 
 const mailDir = mkdtempSync(join(tmpdir(), 'desk-mail-'));
-process.env.MAIL_DIR = mailDir;
 const blobs = new LocalBlobs(mailDir);
 const settings = mailSettings(SUPPORT);
 let api: Harness;
@@ -35,11 +41,11 @@ let intake: Intake;
 let b2bee: string;
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ mailDir });
   api.clock.set(new Date('2026-12-02T09:00:00Z'));
   b2bee = await seedCatalog('b2bee');
   intake = createIntake({
-    context: runtimeContext,
+    context: deskContext,
     blobs,
     settings,
     limits: { maxMessageBytes: 15 * 1024 * 1024 },
@@ -54,7 +60,7 @@ async function customerAccount(contacts = 1) {
 }
 
 async function messagesOf(ticketId: string) {
-  return (await listMessages(runtimeContext().store, ticketId, { includeInternal: true, limit: 100 })).items;
+  return (await listMessages(deskContext().store, ticketId, { includeInternal: true, limit: 100 })).items;
 }
 
 function withAck(name: string, vars: { FROM: string; REF: string; ack: OutboundMail }) {
@@ -69,7 +75,7 @@ describe('a registered contact writes', () => {
     const raw = Buffer.from(fixture('new-request.eml', { FROM: emails[0]! }));
     const result = await deliver(intake, blobs, raw);
     expect(result.outcome).toBe('ticket');
-    const { ticket } = await loadTicket(runtimeContext(), undefined, result.ticketId!);
+    const { ticket } = await loadTicket(deskContext(), undefined, result.ticketId!);
     expect(ticket.accountId).toBe(account.id);
     expect(ticket.channel).toBe('email');
     expect(ticket.contactEmail).toBe(emails[0]);
@@ -106,7 +112,7 @@ describe('a registered contact writes', () => {
       blobs,
       message({ from, subject: 'Orders stuck since 9:00', body: 'Stuck' }),
     );
-    const { ticket } = await loadTicket(runtimeContext(), undefined, opened.ticketId!);
+    const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const [ack] = await sendOutboxTo([from]);
     const vars = { FROM: from, REF: ticket.reference, ack: ack! };
 
@@ -125,9 +131,9 @@ describe('a registered contact writes', () => {
     expect(bodies[3]).toBe(
       'Here is the log you asked for: the sync stopped at 09:00:12 with “token expired”.',
     );
-    const attachments = await runtimeContext().store.doc.send(
+    const attachments = await deskContext().store.doc.send(
       new QueryCommand({
-        TableName: runtimeContext().store.tableName,
+        TableName: deskContext().store.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
         ExpressionAttributeValues: { ':pk': `TICKET#${ticket.id}`, ':a': 'ATTACHMENT#' },
       }),
@@ -146,7 +152,7 @@ describe('a registered contact writes', () => {
       blobs,
       message({ from: a.emails[0]!, subject: 'Printer', body: 'Jammed' }),
     );
-    const { ticket } = await loadTicket(runtimeContext(), undefined, opened.ticketId!);
+    const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const same = await deliver(
       intake,
       blobs,
@@ -165,9 +171,7 @@ describe('a registered contact writes', () => {
     );
     expect(other.outcome).toBe('ticket');
     expect(other.ticketId).not.toBe(ticket.id);
-    expect((await loadTicket(runtimeContext(), undefined, other.ticketId!)).ticket.accountId).toBe(
-      b.account.id,
-    );
+    expect((await loadTicket(deskContext(), undefined, other.ticketId!)).ticket.accountId).toBe(b.account.id);
   });
 
   test('charsets end up right in the ticket: windows-1252, iso-2022-jp, an unknown label', async () => {
@@ -187,7 +191,7 @@ describe('a registered contact writes', () => {
     for (const [name, subject, text] of expectations) {
       const result = await deliver(intake, blobs, fixture(name, { FROM: emails[0]! }));
       expect(result.outcome, name).toBe('ticket');
-      const { ticket } = await loadTicket(runtimeContext(), undefined, result.ticketId!);
+      const { ticket } = await loadTicket(deskContext(), undefined, result.ticketId!);
       expect(ticket.subject, name).toBe(subject);
       expect((await messagesOf(ticket.id))[0]!.body, name).toContain(text);
     }
@@ -217,7 +221,7 @@ describe('the ticket lifecycle by mail', () => {
     const from = emails[0]!;
     const opened = await deliver(intake, blobs, message({ from, subject: 'Sync', body: 'Broken' }));
     const id = opened.ticketId!;
-    const ctx = runtimeContext();
+    const ctx = deskContext();
     await changeTicket(ctx, id, () => [{ type: 'setStatus', status: 'waiting_on_customer' }]);
     const ref = (await loadTicket(ctx, undefined, id)).ticket.reference;
     await deliver(intake, blobs, message({ from, subject: `Re: [${ref}] Sync`, body: 'Here is the log' }));
@@ -322,7 +326,7 @@ describe('what never becomes a ticket', () => {
     const again = await agent('POST', `/v1/quarantine/${held!.id}/release`);
     expect(again.body).toEqual(released.body);
     expect((await agent('POST', '/v1/quarantine/nope/release')).status).toBe(404);
-    const { ticket } = await loadTicket(runtimeContext(), undefined, released.body.ticketId);
+    const { ticket } = await loadTicket(deskContext(), undefined, released.body.ticketId);
     expect(ticket.subject).toBe('Held one');
     expect((await sendOutboxTo([from])).map((m) => m.subject)).toEqual([`[${ticket.reference}] Held one`]);
   });
@@ -332,7 +336,7 @@ describe('what never becomes a ticket', () => {
     const from = emails[0]!;
     const opened = await deliver(intake, blobs, message({ from, subject: 'Sync', body: 'Broken' }));
     const [ack] = await sendOutboxTo([from]);
-    const { ticket } = await loadTicket(runtimeContext(), undefined, opened.ticketId!);
+    const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const ooo = await deliver(
       intake,
       blobs,
@@ -353,7 +357,7 @@ describe('what never becomes a ticket', () => {
       message({ from: emails[0]!, subject: 'Sync', body: 'Broken' }),
     );
     const [ack] = await sendOutboxTo(emails);
-    const { ticket } = await loadTicket(runtimeContext(), undefined, opened.ticketId!);
+    const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const bounce = await deliver(
       intake,
       blobs,
@@ -395,7 +399,7 @@ describe('what never becomes a ticket', () => {
 describe('size limits', () => {
   test('a 10 MB attachment is kept; one over the per-file limit is noted, not kept', async () => {
     const { emails } = await customerAccount();
-    const full = createIntake({ context: runtimeContext, blobs, settings });
+    const full = createIntake({ context: deskContext, blobs, settings });
     const raw = withAttachments(emails[0]!, [['server.log', Buffer.alloc(10 * 1024 * 1024, 7)]]);
     const result = await deliver(full, blobs, raw);
     expect(result.outcome).toBe('ticket');
@@ -403,7 +407,7 @@ describe('size limits', () => {
     expect(first!.body).toBe('Logs attached.\n\n[Attachment: server.log (10.0 MB)]');
 
     const strict = createIntake({
-      context: runtimeContext,
+      context: deskContext,
       blobs,
       settings,
       limits: { maxAttachmentBytes: 1024 * 1024 },
@@ -425,7 +429,7 @@ describe('size limits', () => {
   test('an oversized message gets one polite answer and is kept for inspection', async () => {
     const { emails } = await customerAccount();
     const small = createIntake({
-      context: runtimeContext,
+      context: deskContext,
       blobs,
       settings,
       limits: { maxMessageBytes: 64 * 1024 },

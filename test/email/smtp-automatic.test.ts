@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runtimeContext } from '../../functions/app/runtime.ts';
 import { changeTicket, loadTicket } from '../../functions/app/tickets.ts';
 import type { IntakeResult } from '../../functions/email/intake.ts';
 import { mailSettings } from '../../functions/mail/settings.ts';
@@ -16,7 +15,15 @@ import { outboundMessageId } from '../../functions/mail/threading.ts';
 import { listMessages } from '../../functions/store/messages.ts';
 import { readLocalConfig } from '../../local/config.ts';
 import { type LocalSmtpServer, startSmtpServer } from '../../local/smtp.ts';
-import { client, type Harness, keyFor, seedAccount, seedCatalog, startApi } from '../api/harness.ts';
+import {
+  client,
+  deskContext,
+  type Harness,
+  keyFor,
+  seedAccount,
+  seedCatalog,
+  startApi,
+} from '../api/harness.ts';
 import { fixture, message, SUPPORT, sendOutboxTo, uniqueAddress } from './helpers.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'desk-smtp-auto-'));
@@ -26,10 +33,11 @@ let catalog: string;
 const processed: IntakeResult[] = [];
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ dataDir, mailDir: join(dataDir, 'mail') });
   catalog = await seedCatalog('b2bee');
   smtp = await startSmtpServer({
     host: '127.0.0.1',
+    context: () => api.ctx,
     port: 0,
     supportAddress: SUPPORT,
     dataDir,
@@ -63,7 +71,7 @@ async function resolvedTicket() {
   );
   expect(opened.outcome).toBe('ticket');
   const [ack] = await sendOutboxTo([contact]);
-  const ctx = runtimeContext();
+  const ctx = deskContext();
   await changeTicket(ctx, opened.ticketId!, () => [{ type: 'setStatus', status: 'resolved' }]);
   await sendOutboxTo([contact]); // the resolution notice
   const { ticket } = await loadTicket(ctx, undefined, opened.ticketId!);
@@ -77,7 +85,7 @@ async function resolvedTicket() {
 }
 
 async function messagesOf(ticketId: string) {
-  return (await listMessages(runtimeContext().store, ticketId, { includeInternal: true, limit: 100 })).items;
+  return (await listMessages(deskContext().store, ticketId, { includeInternal: true, limit: 100 })).items;
 }
 
 describe('automatic mail through SMTP: no ticket, no answer, no reopen', () => {
@@ -136,7 +144,7 @@ describe('automatic mail through SMTP: no ticket, no answer, no reopen', () => {
       const result = await send(smtp.port, contact, fixture(c.fixture, vars));
       expect(result).toMatchObject({ outcome: c.outcome, ...(c.reason ? { reason: c.reason } : {}) });
 
-      const ctx = runtimeContext();
+      const ctx = deskContext();
       const after = (await loadTicket(ctx, undefined, ticket.id)).ticket;
       expect(after.status).toBe('resolved');
       expect(after.reopenedCount ?? 0).toBe(0);
@@ -229,7 +237,7 @@ describe('quoted text through SMTP: only the reply is stored', () => {
       '주문이 여전히 동기화되지 않습니다.',
     ]);
     // The customer's reply reopened the resolved ticket and was acknowledged in the thread as usual.
-    expect((await loadTicket(runtimeContext(), undefined, ticket.id)).ticket.status).not.toBe('resolved');
+    expect((await loadTicket(deskContext(), undefined, ticket.id)).ticket.status).not.toBe('resolved');
   });
 });
 
@@ -309,6 +317,7 @@ describe('verdicts asked for with X-Local-Verdicts', () => {
     const results: IntakeResult[] = [];
     const plain = await startSmtpServer({
       host: '127.0.0.1',
+      context: () => api.ctx,
       port: 0,
       supportAddress: SUPPORT,
       dataDir: dir,

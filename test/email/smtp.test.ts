@@ -22,9 +22,10 @@ let smtp: LocalSmtpServer;
 const processed: IntakeResult[] = [];
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({ dataDir, mailDir: join(dataDir, 'mail') });
   smtp = await startSmtpServer({
     host: '127.0.0.1',
+    context: () => api.ctx,
     port: 0,
     supportAddress: SUPPORT,
     dataDir,

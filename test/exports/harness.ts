@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { LocalBlobs } from '../../functions/adapters/blobs-local.ts';
 import { authenticate } from '../../functions/api/auth.ts';
-import { MovableClock } from '../../functions/app/local-clock.ts';
-import { runtimeContext, useClock } from '../../functions/app/runtime.ts';
-import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localClient } from '../../local/dynamodb-local.ts';
+import type { MovableClock } from '../../functions/app/local-clock.ts';
+import { ensureTable, localClient } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
 import { closeDueMonths } from '../../local/month-close.ts';
 import { apiRoutes } from '../../local/routes.ts';
+import { deskContext } from '../api/harness.ts';
 
 export interface ExportsHarness {
   baseUrl: string;
@@ -31,28 +31,22 @@ export async function startExportsApi(startAt: string): Promise<ExportsHarness> 
   const client = localClient(inject('dynamoEndpoint'));
   await ensureTable(client, tableName);
   client.destroy();
-  process.env.TABLE_NAME = tableName;
-  process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
-  process.env.AWS_REGION = LOCAL_REGION;
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  process.env.LOG_LEVEL = 'warn';
-  delete process.env.EXPORT_TIME_ZONE;
-  const clock = new MovableClock();
-  clock.set(new Date(startAt));
-  useClock(clock);
-  // The API reads exports where the settings say: <DATA_DIR>/exports, as under `npm start`.
+  // The API reads exports where the settings say: <dataDir>/exports, as under `npm start`.
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-exports-'));
-  process.env.DATA_DIR = dataDir;
+  const app = deskContext({ tableName, dataDir });
+  const clock = app.clock as MovableClock;
+  clock.set(new Date(startAt));
   const exportsDir = join(dataDir, 'exports');
   const blobs = new LocalBlobs(exportsDir);
-  const app = runtimeContext();
   // Start-up, as the local runtime does it: sets the cursor and uses these blobs.
   await closeDueMonths(app, clock.now(), blobs);
-  const server = createHttpServer(apiRoutes(), async (header) => {
-    const context = await authenticate(app.store, header);
-    return context ? { ...context } : undefined;
-  });
+  const server = createHttpServer(
+    apiRoutes(() => app),
+    async (header) => {
+      const context = await authenticate(app.store, header);
+      return context ? { ...context } : undefined;
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
