@@ -1,6 +1,7 @@
-// Stops `npm start` and `npm test` at once on a Node.js older than the project needs (`npm ci` is
-// stopped by engine-strict in .npmrc): the project runs its TypeScript directly, which older Node.js
-// refuses with an obscure error. Plain CommonJS with no newer syntax, so any Node.js can say so.
+// Stops `npm start` and the `npm test` scripts at once on a Node.js older than the project needs
+// (`npm ci` is stopped by engine-strict in .npmrc): the project runs its TypeScript directly, which
+// older Node.js refuses with an obscure error. Plain CommonJS with no newer syntax, so any Node.js
+// can say so.
 'use strict';
 // biome-ignore lint/style/useNodejsImportProtocol: Node.js before 14.18 has no `node:` prefix
 const { readFileSync } = require('fs');
