@@ -1,7 +1,6 @@
-// Seed 004 (B2Bee): one test per clause of the policy, quoting it.
+// Seed 004 (B2Bee): one test per clause of the policy, quoting it. The registered-person limits are
+// enforced by the store, so their clause is in b2bee.int.test.ts.
 import { describe, expect, it } from 'vitest';
-import { assertContactAllowed } from '../functions/domain/entitlements.ts';
-import { RejectedError } from '../functions/domain/errors.ts';
 import { contractOn, Desk, loadExample, openOn, planOf } from './seed-helpers.ts';
 
 const catalog = loadExample('b2bee');
@@ -74,15 +73,6 @@ describe('B2Bee credits', () => {
     const desk = new Desk(contractOn(catalog, 'basic', '2026-01-15'));
     expect(desk.admit('2026-03-02T08:00:00Z', 'incident', 'Critical').decision).toBe('exempt');
     expect(desk.admit('2026-03-02T09:00:00Z').decision).toBe('consume');
-  });
-
-  it('"1 registered person" on Basic, "2 registered persons" on Standard, "3 registered persons" on Premium', () => {
-    expect(() => assertContactAllowed(planOf(catalog, 'basic'), 0)).not.toThrow();
-    expect(() => assertContactAllowed(planOf(catalog, 'basic'), 1)).toThrow(RejectedError);
-    expect(() => assertContactAllowed(planOf(catalog, 'standard'), 1)).not.toThrow();
-    expect(() => assertContactAllowed(planOf(catalog, 'standard'), 2)).toThrow(RejectedError);
-    expect(() => assertContactAllowed(planOf(catalog, 'premium'), 2)).not.toThrow();
-    expect(() => assertContactAllowed(planOf(catalog, 'premium'), 3)).toThrow(/allows 3 registered persons/);
   });
 
   it('"Support contracts are concluded for a minimum of one year"', () => {

@@ -1,6 +1,5 @@
 // Seed 001 (SaaSTech): one test per clause of the policy, quoting it.
 import { describe, expect, it } from 'vitest';
-import { withUsage } from '../functions/domain/entitlements.ts';
 import { billTime } from '../functions/domain/time-billing.ts';
 import { contractOn, loadExample, openOn } from './seed-helpers.ts';
 
@@ -60,7 +59,7 @@ describe('SaaSTech Client Success Services', () => {
     expect(first.entries).toEqual([
       expect.objectContaining({ kind: 'time_consumed', quantity: 150, amount: 0 }),
     ]);
-    const usage = withUsage([], first.usage);
+    const usage = first.usage;
     // 50 minutes of P1 count as 60: the last 30 included minutes, then 30 at the 40-hour P1 rate.
     const second = billTime(m, usage, p1, { id: 'TE-5', minutes: 50, at });
     expect(second.fromPool).toBe(30);

@@ -1,6 +1,6 @@
 // Seed 002 (Sales Layer): one test per clause of the policy, quoting it.
 import { describe, expect, it } from 'vitest';
-import { reclassify, withUsage } from '../functions/domain/entitlements.ts';
+import { reclassify } from '../functions/domain/entitlements.ts';
 import { billTime } from '../functions/domain/time-billing.ts';
 import { contractOn, Desk, loadExample, openOn } from './seed-helpers.ts';
 
@@ -23,7 +23,7 @@ describe('Sales Layer support hours', () => {
     const first = billTime(m, [], request, { id: 'TE-1', minutes: 5, at, conversationId: 'chat-1' });
     expect(first).toMatchObject({ minutes: 15, conversationMinutes: 5 });
     // 7 more minutes: 12 worked, still inside the 15 already deducted.
-    const second = billTime(m, withUsage([], first.usage), request, {
+    const second = billTime(m, first.usage, request, {
       id: 'TE-2',
       minutes: 7,
       at,
@@ -32,7 +32,7 @@ describe('Sales Layer support hours', () => {
     });
     expect(second).toMatchObject({ minutes: 0, conversationMinutes: 12, entries: [], usage: [] });
     // 10 more: 22 worked, so 7 more minutes are deducted (22 in all).
-    const third = billTime(m, withUsage([], first.usage), request, {
+    const third = billTime(m, first.usage, request, {
       id: 'TE-3',
       minutes: 10,
       at,
@@ -54,7 +54,7 @@ describe('Sales Layer support hours', () => {
 
   it('"If the concern is identified as an incident": a request reclassified as an incident gets its hours back', () => {
     const billed = billTime(m, [], request, { id: 'TE-5', minutes: 45, at });
-    const usage = withUsage([], billed.usage);
+    const usage = billed.usage;
     const result = reclassify(
       m,
       usage,

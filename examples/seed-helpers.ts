@@ -9,7 +9,6 @@ import {
   type Metering,
   meteringFor,
   type PoolUsage,
-  withUsage,
 } from '../functions/domain/entitlements.ts';
 import type { Plan } from '../functions/domain/plan.ts';
 import { openTicket, type Ticket, type TicketKind } from '../functions/domain/ticket.ts';
@@ -53,7 +52,15 @@ export function openOn(
   ).ticket;
 }
 
-/** Admits requests one after another, threading the pool counters as the store would. */
+/**
+ * The pool counters the store holds after a write: one item per pool, and each counter a use case
+ * writes back replaces its pool's (the pools it does not name stay as they were).
+ */
+export function afterWrite(counters: readonly PoolUsage[], written: readonly PoolUsage[]): PoolUsage[] {
+  return [...counters.filter((c) => !written.some((w) => w.poolId === c.poolId)), ...written];
+}
+
+/** Admits requests one after another, keeping the pool counters as the store would. */
 export class Desk {
   usage: PoolUsage[] = [];
   private seq = 0;
@@ -69,7 +76,7 @@ export class Desk {
       { id: `T-${this.seq}`, kind, severity: severity ?? this.m.plan.defaultSeverity },
       new Date(at),
     );
-    this.usage = withUsage(this.usage, result.usage);
+    this.usage = afterWrite(this.usage, result.usage);
     return result;
   }
 }

@@ -1,9 +1,8 @@
 // Seed 003 (SuiteCRM by SalesAgility, in Spanish): one test per clause of the policy, quoting it.
 import { describe, expect, it } from 'vitest';
-import { withUsage } from '../functions/domain/entitlements.ts';
 import { RejectedError } from '../functions/domain/errors.ts';
 import { billTime } from '../functions/domain/time-billing.ts';
-import { contractOn, Desk, loadExample, openOn, planOf } from './seed-helpers.ts';
+import { afterWrite, contractOn, Desk, loadExample, openOn, planOf } from './seed-helpers.ts';
 
 const catalog = loadExample('suitecrm');
 const request = { id: 'T-1', kind: 'request' as const, severity: 'S3' };
@@ -19,7 +18,7 @@ describe('SuiteCRM prepaid support hours', () => {
     });
     expect(billed.fromPool).toBe(1500);
     const desk = new Desk(m);
-    desk.usage = withUsage([], billed.usage);
+    desk.usage = billed.usage;
     expect(() => desk.admit('2026-05-05T10:00:00Z')).toThrow(RejectedError);
     expect(() => desk.admit('2026-05-05T10:00:00Z', 'incident', 'S1')).toThrow(
       /no obligation to correct errors once the maximum support hours are consumed/,
@@ -40,7 +39,7 @@ describe('SuiteCRM prepaid support hours', () => {
       expect.objectContaining({ kind: 'time_consumed', quantity: 15 }),
       expect.objectContaining({ kind: 'time_billed', quantity: 15, amount: 0 }),
     ]);
-    const empty = withUsage(desk.usage, last.usage);
+    const empty = afterWrite(desk.usage, last.usage);
     expect(() =>
       billTime(m, empty, request, { id: 'TE-3', minutes: 15, at: new Date('2026-05-05T12:00:00Z') }),
     ).toThrow(RejectedError);

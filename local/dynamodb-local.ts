@@ -56,6 +56,11 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   if (path) mkdirSync(path, { recursive: true });
   const started = performance.now();
   const child = dynamoDbLocal.spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  // Java outlives a parent that exits without stopping it (a failed start, `process.exit`, an
+  // interrupted test run), so the parent's exit takes it down.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -137,7 +137,7 @@ function carryOver(pool: Pool, remaining: number): number {
   return Math.min(max, remaining);
 }
 
-/** `usages` with the counters of `updates` written over them (what the store does with `Metered.usage`). */
+/** `usages` with the counters of `updates` written over them, as the store saves `Metered.usage`. */
 export function withUsage(usages: readonly PoolUsage[], updates: readonly PoolUsage[]): PoolUsage[] {
   const byPool = new Map(usages.map((u) => [u.poolId, u]));
   for (const u of updates) byPool.set(u.poolId, u);
@@ -434,14 +434,4 @@ export function reclassify(
     touched.add(counter.poolId);
   }
   return { entries, usage: [...touched].map((id) => counters.get(id)!) };
-}
-
-/** Registered contacts (004: 1/2/3 persons): refuses one more when the plan's limit is reached. */
-export function assertContactAllowed(plan: Plan, registeredCount: number): void {
-  const max = plan.contacts?.max;
-  if (max !== undefined && registeredCount >= max) {
-    throw new RejectedError(
-      `the ${plan.name} plan allows ${max} registered ${max === 1 ? 'person' : 'persons'}; remove one before adding another`,
-    );
-  }
 }

@@ -29,25 +29,6 @@ export const moneySchema = withMeta(
 
 export type Money = z.infer<typeof moneySchema>;
 
-export function money(amount: number, currency: string): Money {
-  assertMinorUnits(amount, 'amount');
-  return { amount, currency };
-}
-
-/** Sum of amounts of one currency; mixing currencies is a programming error, never converted. */
-export function addMoney(a: Money, b: Money): Money {
-  assertSameCurrency(a, b);
-  return { amount: a.amount + b.amount, currency: a.currency };
-}
-
-/** `unit` times a whole `quantity` (tickets, increments): exact, no rounding needed. */
-export function multiplyMoney(unit: Money, quantity: number): Money {
-  if (!Number.isInteger(quantity) || quantity < 0) {
-    throw new RangeError(`quantity must be a non-negative integer, got ${quantity}`);
-  }
-  return { amount: unit.amount * quantity, currency: unit.currency };
-}
-
 /**
  * `amount * numerator / denominator` in minor units, rounded half up (0.5 cent goes up).
  * Used to price a part of a unit, e.g. an hourly rate for 15 minutes: prorate(15000, 15, 60).
@@ -64,16 +45,6 @@ export function prorate(amount: number, numerator: number, denominator: number):
   const d = BigInt(denominator);
   const rounded = (product * 2n + d) / (2n * d);
   return Number(rounded);
-}
-
-export function formatMoney(m: Money): string {
-  const whole = Math.trunc(m.amount / 100);
-  const cents = String(m.amount % 100).padStart(2, '0');
-  return `${m.currency} ${whole}.${cents}`;
-}
-
-function assertSameCurrency(a: Money, b: Money): void {
-  if (a.currency !== b.currency) throw new RangeError(`cannot combine ${a.currency} with ${b.currency}`);
 }
 
 function assertMinorUnits(amount: number, what: string): void {

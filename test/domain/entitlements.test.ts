@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { afterWrite } from '../../examples/seed-helpers.ts';
 import { type CatalogInput, parseCatalog } from '../../functions/domain/catalog.ts';
 import {
   admitRequest,
@@ -8,7 +9,6 @@ import {
   reclassify,
   resolveRequest,
   usageOn,
-  withUsage,
 } from '../../functions/domain/entitlements.ts';
 import { RejectedError } from '../../functions/domain/errors.ts';
 import type { LedgerEntry } from '../../functions/domain/ledger.ts';
@@ -59,7 +59,7 @@ const ticket = (id: string, kind: 'request' | 'incident' = 'request') => ({ id, 
 function run(m: Metering, times: string[], usage: PoolUsage[] = []) {
   const results = times.map((at, i) => {
     const r = admitRequest(m, usage, ticket(`T${i + 1}`), new Date(at));
-    usage = withUsage(usage, r.usage);
+    usage = afterWrite(usage, r.usage);
     return r;
   });
   return { results, usage };
@@ -224,7 +224,7 @@ describe('reclassification', () => {
     expect(entries[0].kind).toBe('request_consumed');
     const again = reclassify(
       m,
-      withUsage(usage, out.usage),
+      afterWrite(usage, out.usage),
       ticket('T1', 'incident'),
       [...entries, ...out.entries],
       new Date(),

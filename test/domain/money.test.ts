@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMoney, formatMoney, moneySchema, multiplyMoney, prorate } from '../../functions/domain/money.ts';
+import { moneySchema, prorate } from '../../functions/domain/money.ts';
 
 describe('money', () => {
   it('accepts integer minor units with an ISO 4217 code', () => {
@@ -21,15 +21,6 @@ describe('money', () => {
     expect(moneySchema.safeParse({ amount: 1, currency: 'USD', cents: true }).success).toBe(false);
   });
 
-  it('adds and multiplies exactly, refusing mixed currencies', () => {
-    expect(addMoney({ amount: 1, currency: 'EUR' }, { amount: 2, currency: 'EUR' }).amount).toBe(3);
-    expect(() => addMoney({ amount: 1, currency: 'EUR' }, { amount: 2, currency: 'USD' })).toThrow(
-      RangeError,
-    );
-    expect(multiplyMoney({ amount: 7000, currency: 'USD' }, 3).amount).toBe(21000);
-    expect(() => multiplyMoney({ amount: 7000, currency: 'USD' }, 1.5)).toThrow(RangeError);
-  });
-
   it('prorates with half-up rounding: SaaSTech 15-minute prices from hourly rates', () => {
     // 001: "$150 ... $37.50/15 min", "$125 ... $31.25/15 min", "$75 ... $18.75/15 min"
     expect(prorate(15000, 15, 60)).toBe(3750);
@@ -38,9 +29,5 @@ describe('money', () => {
     expect(prorate(1, 1, 2)).toBe(1);
     expect(prorate(1, 1, 3)).toBe(0);
     expect(prorate(5, 1, 2)).toBe(3);
-  });
-
-  it('formats for people', () => {
-    expect(formatMoney({ amount: 3125, currency: 'USD' })).toBe('USD 31.25');
   });
 });

@@ -1,13 +1,15 @@
 // Global setup of the end-to-end suite: starts `npm start` as a user would (a child process on free
 // ports with a fresh DATA_DIR), picks the Monday the stories happen on, and at the end stops it with
-// SIGTERM and requires a clean exit.
-import { type ChildProcess, spawn } from 'node:child_process';
+// SIGTERM and requires a clean exit. The runtime runs in its own process group, killed whole when the
+// run ends or is interrupted, whatever state it is in.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../local/dynamodb-local.ts';
+import { killOwnedProcesses, spawnOwned } from '../setup/processes.ts';
 
 export interface E2eRuntime {
   api: string;
@@ -43,11 +45,17 @@ let child: ChildProcess | undefined;
 let dataDir = '';
 let output = '';
 
+/**
+ * Ready when it prints its "running" line. A global setup has no timeout of its own, so a runtime
+ * that never gets there is given up after minutes: far beyond a start on a loaded machine.
+ */
+const READY_LIMIT_MS = 300_000;
+
 async function waitForReady(): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const limit = Date.now() + READY_LIMIT_MS;
   while (!output.includes('Support desk running')) {
     if (child?.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start not ready in 60 s:\n${output}`);
+    if (Date.now() > limit) throw new Error(`npm start not ready in ${READY_LIMIT_MS / 1000} s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -102,7 +110,7 @@ async function freePorts(): Promise<[number, number, number]> {
 
 function start(port: number, smtpPort: number, dynamoDbPort: number): ChildProcess {
   output = '';
-  const started = spawn(process.execPath, ['local/main.ts'], {
+  const started = spawnOwned(process.execPath, ['local/main.ts'], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -137,7 +145,10 @@ export async function setup(project: TestProject): Promise<void> {
       break;
     } catch (error) {
       const lostPort = /already in use|BindException/.test(output);
-      if (!lostPort || attempt === 3) throw error;
+      if (!lostPort || attempt === 3) {
+        killOwnedProcesses();
+        throw error;
+      }
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await new Promise((resolve) => child?.once('exit', resolve));
@@ -177,7 +188,7 @@ export async function teardown(): Promise<void> {
   if (code !== 0) {
     // Keep the data and the runtime's output for whoever reads the failure.
     writeFileSync(join(dataDir, 'runtime.log'), output);
-    if (code === 'timeout') running.kill('SIGKILL');
+    if (code === 'timeout') killOwnedProcesses();
     throw new Error(`npm start did not stop cleanly on SIGTERM (${code}); output in ${dataDir}/runtime.log`);
   }
   // Every story went through without the desk logging an error (handlers, timers, outbox, close).

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SESEvent } from 'aws-lambda';
+import type { AppContext } from '../../functions/app/context.ts';
 import { sesIntakeHandler } from '../../functions/email/handler.ts';
 import type { Intake, IntakeResult } from '../../functions/email/intake.ts';
 import { outboxSender } from '../../functions/email/outbox-sender.ts';
@@ -11,7 +12,6 @@ import type { BlobStore } from '../../functions/ports/blobs.ts';
 import type { MailSender, OutboundMail } from '../../functions/ports/mail.ts';
 import type { Verdicts } from '../../functions/store/inbound-mail.ts';
 import { getOutboxItem, pendingOutboxIds } from '../../functions/store/outbox.ts';
-import { deskContext } from '../api/harness.ts';
 
 export const SUPPORT = 'support@desk.localhost';
 
@@ -108,16 +108,20 @@ export async function deliver(
   return result!;
 }
 
-/** Sends the pending outbox items addressed to `addresses` through `mail` (default: captured). */
-export async function sendOutboxTo(addresses: string[], mail?: MailSender): Promise<OutboundMail[]> {
+/** Sends the desk's pending outbox items addressed to `addresses` through `mail` (default: captured). */
+export async function sendOutboxTo(
+  ctx: AppContext,
+  addresses: string[],
+  mail?: MailSender,
+): Promise<OutboundMail[]> {
   const captured: OutboundMail[] = [];
   const sender = outboxSender({
-    context: deskContext,
+    context: () => ctx,
     mail: mail ?? { send: async (m) => void captured.push(m) },
   });
   const wanted = new Set(addresses.map((a) => a.toLowerCase()));
-  for (const id of await pendingOutboxIds(deskContext().store, 1000)) {
-    const item = await getOutboxItem(deskContext().store, id);
+  for (const id of await pendingOutboxIds(ctx.store, 1000)) {
+    const item = await getOutboxItem(ctx.store, id);
     if (item?.status === 'pending' && item.mail.to.some((to) => wanted.has(to.toLowerCase()))) {
       await sender.deliver(id);
     }

@@ -4,7 +4,7 @@
 // rewrites it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { loadExample } from '../../examples/seed-helpers.ts';
+import { afterWrite, loadExample } from '../../examples/seed-helpers.ts';
 import type { Catalog } from '../../functions/domain/catalog.ts';
 import type { Contract } from '../../functions/domain/contract.ts';
 import {
@@ -13,7 +13,6 @@ import {
   type PoolUsage,
   reclassify,
   resolveRequest,
-  withUsage,
 } from '../../functions/domain/entitlements.ts';
 import { invoiceLinesOf } from '../../functions/domain/invoice.ts';
 import type { LedgerEntry } from '../../functions/domain/ledger.ts';
@@ -45,18 +44,18 @@ function account(catalog: Catalog, id: string, contract?: Omit<Contract, 'accoun
     open(at: string, severity: string, kind: TicketKind = 'request') {
       const t = ticket(severity, kind);
       const metered = admitRequest(m, usages, t, new Date(at));
-      usages = withUsage(usages, metered.usage);
+      usages = afterWrite(usages, metered.usage);
       entries.push(...metered.entries);
       return t;
     },
     resolve(t: { id: string; severity: string; kind: TicketKind }, at: string) {
       const metered = resolveRequest(m, usages, t, new Date(at));
-      usages = withUsage(usages, metered.usage);
+      usages = afterWrite(usages, metered.usage);
       entries.push(...metered.entries);
     },
     log(t: { id: string; severity: string; kind: TicketKind }, minutes: number, at: string, recordedAt = at) {
       const billed = billTime(m, usages, t, { id: `E${entries.length + 1}`, minutes, at: new Date(at) });
-      usages = withUsage(usages, billed.usage);
+      usages = afterWrite(usages, billed.usage);
       entries.push(
         ...billed.entries.map((e) =>
           bookInOpenMonth({ ...e, severity: t.severity }, new Date(recordedAt), 'UTC'),
@@ -65,7 +64,7 @@ function account(catalog: Catalog, id: string, contract?: Omit<Contract, 'accoun
     },
     reclassify(t: { id: string; severity: string; kind: TicketKind }, kind: TicketKind, at: string) {
       const result = reclassify(m, usages, { ...t, kind }, entries, new Date(at));
-      usages = withUsage(usages, result.usage);
+      usages = afterWrite(usages, result.usage);
       entries.push(...result.entries);
     },
   };

@@ -1,5 +1,6 @@
-// Vitest global setup: one DynamoDB Local (in memory, free port) for the whole run, with the
-// product's table created from the same definition the CDK construct uses. Stopped at the end.
+// Vitest global setup of the integration project: one DynamoDB Local (in memory, free port) for the
+// whole run, with the product's table created from the same definition the CDK construct uses.
+// Stopped at the end; an interrupted run takes it down as it exits (see local/dynamodb-local.ts).
 import type { TestProject } from 'vitest/node';
 import {
   type DynamoDbLocal,

@@ -87,7 +87,7 @@ describe('a registered contact writes', () => {
     );
     expect(first!.messageId).toBe('CAF7xk2q9d1=new-request@mail.jadran.example');
 
-    const [ack, ...more] = await sendOutboxTo(emails);
+    const [ack, ...more] = await sendOutboxTo(deskContext(), emails);
     expect(more).toEqual([]);
     expect(ack!.subject).toBe(`[${ticket.reference}] Orders stuck since 9:00`);
     expect(ack!.to).toEqual([emails[0]]);
@@ -101,7 +101,7 @@ describe('a registered contact writes', () => {
     expect((await deliver(intake, blobs, raw, { sesMessageId: sesId })).outcome).toBe('duplicate');
     expect((await deliver(intake, blobs, raw, { sesMessageId: sesId })).outcome).toBe('duplicate');
     expect(await messagesOf(ticket.id)).toHaveLength(1);
-    expect(await sendOutboxTo(emails)).toEqual([]);
+    expect(await sendOutboxTo(deskContext(), emails)).toEqual([]);
   });
 
   test('replies from Outlook, Gmail and Apple Mail thread onto the ticket; quotes stripped; attachment kept', async () => {
@@ -113,7 +113,7 @@ describe('a registered contact writes', () => {
       message({ from, subject: 'Orders stuck since 9:00', body: 'Stuck' }),
     );
     const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
-    const [ack] = await sendOutboxTo([from]);
+    const [ack] = await sendOutboxTo(deskContext(), [from]);
     const vars = { FROM: from, REF: ticket.reference, ack: ack! };
 
     for (const name of ['outlook-reply.eml', 'gmail-reply.eml', 'apple-mail-reply.eml']) {
@@ -141,7 +141,7 @@ describe('a registered contact writes', () => {
     expect(attachments.Items?.map((a) => [a.filename, a.size])).toEqual([['queue.png', 70]]);
     expect((await blobs.get(attachments.Items![0]!.key as string))?.byteLength).toBe(70);
     // Customer replies are not automatic mail: no acknowledgement for them.
-    expect(await sendOutboxTo([from])).toEqual([]);
+    expect(await sendOutboxTo(deskContext(), [from])).toEqual([]);
   });
 
   test('the subject reference threads only for the ticket’s own account', async () => {
@@ -228,7 +228,7 @@ describe('the ticket lifecycle by mail', () => {
     expect((await loadTicket(ctx, undefined, id)).ticket.status).not.toBe('waiting_on_customer');
 
     await changeTicket(ctx, id, () => [{ type: 'setStatus', status: 'resolved' }]);
-    const sent = await sendOutboxTo([from]);
+    const sent = await sendOutboxTo(deskContext(), [from]);
     expect(sent.map((m) => m.subject)).toEqual([`[${ref}] Sync`, `[${ref}] Sync`]);
     expect(sent[1]!.text).toContain('has been resolved');
     await deliver(intake, blobs, message({ from, subject: `Re: [${ref}] Sync`, body: 'It broke again' }));
@@ -268,7 +268,7 @@ describe('the ticket lifecycle by mail', () => {
       visibility: 'internal',
     });
     expect(internal.status).toBe(201);
-    const [ack, reply, ...rest] = await sendOutboxTo([from]);
+    const [ack, reply, ...rest] = await sendOutboxTo(deskContext(), [from]);
     expect(rest).toEqual([]);
     expect(ack!.headers['Auto-Submitted']).toBe('auto-replied');
     expect(reply!.text).toContain('Fixed in 2.3.1.');
@@ -302,7 +302,7 @@ describe('what never becomes a ticket', () => {
       verdicts: { ...PASS, spam: 'FAIL', dkim: 'FAIL' },
     });
     expect(spam).toMatchObject({ outcome: 'quarantined', reason: 'spam,dkim' });
-    expect(await sendOutboxTo([from])).toEqual([]);
+    expect(await sendOutboxTo(deskContext(), [from])).toEqual([]);
 
     const agent = client(api.baseUrl, await keyFor('agent'));
     const customer = client(api.baseUrl, await keyFor('customer', (await customerAccount()).account.id));
@@ -328,14 +328,16 @@ describe('what never becomes a ticket', () => {
     expect((await agent('POST', '/v1/quarantine/nope/release')).status).toBe(404);
     const { ticket } = await loadTicket(deskContext(), undefined, released.body.ticketId);
     expect(ticket.subject).toBe('Held one');
-    expect((await sendOutboxTo([from])).map((m) => m.subject)).toEqual([`[${ticket.reference}] Held one`]);
+    expect((await sendOutboxTo(deskContext(), [from])).map((m) => m.subject)).toEqual([
+      `[${ticket.reference}] Held one`,
+    ]);
   });
 
   test('an out-of-office and a mailing-list message are ignored and never answered', async () => {
     const { emails } = await customerAccount();
     const from = emails[0]!;
     const opened = await deliver(intake, blobs, message({ from, subject: 'Sync', body: 'Broken' }));
-    const [ack] = await sendOutboxTo([from]);
+    const [ack] = await sendOutboxTo(deskContext(), [from]);
     const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const ooo = await deliver(
       intake,
@@ -346,7 +348,7 @@ describe('what never becomes a ticket', () => {
     const list = await deliver(intake, blobs, fixture('mailing-list.eml'));
     expect(list.outcome).toBe('automatic');
     expect(await messagesOf(ticket.id)).toHaveLength(1);
-    expect(await sendOutboxTo([from, 'digest@lists.example.org'])).toEqual([]);
+    expect(await sendOutboxTo(deskContext(), [from, 'digest@lists.example.org'])).toEqual([]);
   });
 
   test('a bounce of our mail is recorded on its ticket, as an internal note', async () => {
@@ -356,7 +358,7 @@ describe('what never becomes a ticket', () => {
       blobs,
       message({ from: emails[0]!, subject: 'Sync', body: 'Broken' }),
     );
-    const [ack] = await sendOutboxTo(emails);
+    const [ack] = await sendOutboxTo(deskContext(), emails);
     const { ticket } = await loadTicket(deskContext(), undefined, opened.ticketId!);
     const bounce = await deliver(
       intake,
@@ -384,7 +386,7 @@ describe('what never becomes a ticket', () => {
       message({ from: stranger, subject: 'Hello again', body: '?' }),
     );
     expect(second).toMatchObject({ outcome: 'unknownSender', reason: 'not-answered' });
-    const answers = await sendOutboxTo([stranger]);
+    const answers = await sendOutboxTo(deskContext(), [stranger]);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.subject).toBe('Re: Hello?');
     expect(answers[0]!.text).toContain('not registered');
@@ -392,7 +394,7 @@ describe('what never becomes a ticket', () => {
     api.clock.advance(25 * 3600_000);
     const later = await deliver(intake, blobs, message({ from: stranger, subject: 'Next day', body: '?' }));
     expect(later).toMatchObject({ outcome: 'unknownSender', reason: 'answered' });
-    expect(await sendOutboxTo([stranger])).toHaveLength(1);
+    expect(await sendOutboxTo(deskContext(), [stranger])).toHaveLength(1);
   });
 });
 
@@ -437,7 +439,7 @@ describe('size limits', () => {
     const raw = message({ from: emails[0]!, subject: 'Huge', body: 'x'.repeat(100 * 1024) });
     const result = await deliver(small, blobs, raw);
     expect(result).toMatchObject({ outcome: 'oversized' });
-    const answers = await sendOutboxTo(emails);
+    const answers = await sendOutboxTo(deskContext(), emails);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.text).toContain('larger than');
     expect((await deliver(small, blobs, raw)).outcome).toBe('duplicate');

@@ -61,7 +61,7 @@ describe('the local SMTP server', () => {
     expect(ticket).toMatchObject({ subject: 'Orders stuck', channel: 'email', status: 'new' });
 
     const outbox = join(dataDir, 'outbox');
-    await sendOutboxTo([contact], localMailSender(outbox));
+    await sendOutboxTo(api.ctx, [contact], localMailSender(outbox));
     const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const ack = await PostalMime.parse(readFileSync(join(outbox, files[0]!)));

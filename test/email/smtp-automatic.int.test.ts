@@ -70,10 +70,10 @@ async function resolvedTicket() {
     message({ from: contact, subject: 'Orders stuck since 9:00', body: 'Nothing syncs' }),
   );
   expect(opened.outcome).toBe('ticket');
-  const [ack] = await sendOutboxTo([contact]);
+  const [ack] = await sendOutboxTo(deskContext(), [contact]);
   const ctx = deskContext();
   await changeTicket(ctx, opened.ticketId!, () => [{ type: 'setStatus', status: 'resolved' }]);
-  await sendOutboxTo([contact]); // the resolution notice
+  await sendOutboxTo(deskContext(), [contact]); // the resolution notice
   const { ticket } = await loadTicket(ctx, undefined, opened.ticketId!);
   const vars = {
     FROM: contact,
@@ -164,7 +164,9 @@ describe('automatic mail through SMTP: no ticket, no answer, no reopen', () => {
       }
       const customer = client(api.baseUrl, await keyFor('customer', account.id));
       expect((await customer('GET', '/v1/tickets')).body.items).toHaveLength(1);
-      expect(await sendOutboxTo([contact, vars.FROM, 'tips-owner@lists.example.org'])).toEqual([]);
+      expect(await sendOutboxTo(deskContext(), [contact, vars.FROM, 'tips-owner@lists.example.org'])).toEqual(
+        [],
+      );
     });
   }
 
@@ -253,7 +255,7 @@ describe('verdicts asked for with X-Local-Verdicts', () => {
     });
     const held = await send(smtp.port, contact, raw);
     expect(held).toMatchObject({ outcome: 'quarantined', reason: 'spam,dkim' });
-    expect(await sendOutboxTo([contact])).toEqual([]);
+    expect(await sendOutboxTo(deskContext(), [contact])).toEqual([]);
     const stored = readFileSync(join(dataDir, 'mail', 'inbound', held.sesMessageId), 'latin1');
     expect(stored).toContain('Subject: Held by the filter');
     expect(stored).not.toMatch(/x-local-verdicts|dkim=fail/i);
@@ -273,7 +275,7 @@ describe('verdicts asked for with X-Local-Verdicts', () => {
     expect(
       (await customer('GET', '/v1/tickets')).body.items.map((t: { subject: string }) => t.subject),
     ).toEqual(['Held by the filter']);
-    expect((await sendOutboxTo([contact])).map((m) => m.subject)).toHaveLength(1);
+    expect((await sendOutboxTo(deskContext(), [contact])).map((m) => m.subject)).toHaveLength(1);
   });
 
   test('a virus verdict drops the mail', async () => {
