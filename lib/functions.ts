@@ -118,6 +118,7 @@ export function lambdaFunction(
 }
 
 /** The LAMBDA_ENTRIES name a function was made from, or undefined if it bypassed lambdaFunction. */
+/** @internal */
 export function entryNameOf(fn: NodejsFunction): string | undefined {
   return entryNames.get(fn);
 }

@@ -15,7 +15,6 @@ export {
   idempotencyKeyHeader,
   ifMatchHeader,
   listQuerySchema,
-  monthSchema,
   problemSchema,
   ticketIdPath,
 } from './schemas-common.ts';

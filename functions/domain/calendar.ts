@@ -58,7 +58,7 @@ export const windowSchema = z.tuple([openingTime, closingTime]).check(
     },
   ),
 );
-export type Window = z.infer<typeof windowSchema>;
+type Window = z.infer<typeof windowSchema>;
 
 /** The windows of one day, which must not overlap (touching is fine: 08:00-12:00 + 12:00-18:00). */
 export const dayWindowsSchema = z.array(windowSchema).check(

@@ -46,6 +46,7 @@ export const catalogSchema = withMeta(
 );
 
 export type Catalog = z.output<typeof catalogSchema>;
+/** @internal what a catalog file holds before parsing (tests build them) */
 export type CatalogInput = z.input<typeof catalogSchema>;
 
 /** Cross-field rules of a parsed catalog, each naming its field. */

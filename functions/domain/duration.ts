@@ -112,7 +112,7 @@ export const durationSchema = withMeta(
   },
 );
 
-export type Duration = z.infer<typeof durationSchema>;
+type Duration = z.infer<typeof durationSchema>;
 
 /** Milliseconds in a fixed-length ISO 8601 duration; throws RangeError naming the problem otherwise. */
 export function durationToMs(iso: string): number {

@@ -164,7 +164,10 @@ export function linesOf(groups: LineGroups, facts: AccountFacts): InvoiceLine[] 
   return lines.sort(compareLines);
 }
 
-/** One account's entries of `month` as lines (tests and small callers; the close streams). */
+/**
+ * One account's entries of `month` as lines, by the close's own two steps (the close streams them).
+ * @internal the tests' way to the close's lines without a table
+ */
 export function invoiceLinesOf(
   month: string,
   entries: readonly LedgerEntry[],

@@ -58,7 +58,7 @@ export const overageSchema = z.discriminatedUnion('action', [
     description: 'Refuse new requests past the allowance with `reason`, shown to the customer (003)',
   }),
 ]);
-export type Overage = z.infer<typeof overageSchema>;
+type Overage = z.infer<typeof overageSchema>;
 
 const carryOverSchema = withMeta(
   z._default(
@@ -126,14 +126,14 @@ export const timeBillingSchema = z.strictObject({
   exemptKinds,
   pool: withMeta(z.optional(idSchema), { description: 'Hour pool drawn first, before anything is billed' }),
 });
-export type TimeBilling = z.infer<typeof timeBillingSchema>;
+type TimeBilling = z.infer<typeof timeBillingSchema>;
 
 export const ticketFeeSchema = z.strictObject({
   price: moneySchema,
   chargeOn: z.enum(['acceptance', 'resolution']),
   exemptKinds,
 });
-export type TicketFee = z.infer<typeof ticketFeeSchema>;
+type TicketFee = z.infer<typeof ticketFeeSchema>;
 
 export const termSchema = z.strictObject({
   months: z.int().check(z.positive()),
@@ -166,7 +166,7 @@ export const planSchema = z.strictObject({
 });
 
 export type Plan = z.output<typeof planSchema>;
-export type PlanInput = z.input<typeof planSchema>;
+type PlanInput = z.input<typeof planSchema>;
 
 /** Cross-field rules of one plan; fields are relative to the plan. */
 export function planIssues(

@@ -11,7 +11,7 @@ export type SlaMetric = (typeof SLA_METRICS)[number];
 
 /** Ticket statuses during which a policy may pause its clocks. */
 export const PAUSABLE_STATUSES = ['waiting_on_customer'] as const;
-export type PausableStatus = (typeof PAUSABLE_STATUSES)[number];
+type PausableStatus = (typeof PAUSABLE_STATUSES)[number];
 
 const idSchema = z
   .string()
@@ -46,7 +46,7 @@ export const slaTargetSchema = z.strictObject({
   /** Overrides the policy's warning threshold for this target. */
   warningAt: z.optional(warningAtSchema),
 });
-export type SlaTarget = z.output<typeof slaTargetSchema>;
+type SlaTarget = z.output<typeof slaTargetSchema>;
 
 export const severityTargetsSchema = z.strictObject({
   acknowledge: z.optional(slaTargetSchema),
@@ -81,7 +81,7 @@ export const slaPolicySchema = z.strictObject({
 /** The parsed policy (defaults filled in; durations stay ISO text, see `targetsFor`). */
 export type SlaPolicy = z.output<typeof slaPolicySchema>;
 /** The policy as written in a catalog (ISO durations, defaults optional). */
-export type SlaPolicyInput = z.input<typeof slaPolicySchema>;
+type SlaPolicyInput = z.input<typeof slaPolicySchema>;
 
 /** Milliseconds of the policy's reopen window. */
 export function reopenWindowMs(policy: SlaPolicy): number {

@@ -44,6 +44,7 @@ export function localTimeOf(timeZone: string, at: number): number {
 }
 
 /** The local date and time fields of instant `at` in `timeZone` (month 1-12). */
+/** @internal tested against Temporal by itself */
 export function localFieldsOf(
   timeZone: string,
   at: number,
@@ -127,6 +128,7 @@ export function compatibleInstant(local: number, offsetAtInstant: (at: number) =
 }
 
 /** The instant wall-clock `local` denotes in `timeZone`, by the 'compatible' rule. */
+/** @internal tested against Temporal by itself */
 export function instantOfLocal(timeZone: string, local: number): number {
   return compatibleInstant(local, (at) => offsetAt(timeZone, at));
 }

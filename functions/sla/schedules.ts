@@ -100,4 +100,4 @@ export function reconcilePlan(has: readonly SlaSchedule[], wants: readonly SlaSc
     removes: diff.removes.filter((schedule) => !gone(schedule)).map((schedule) => schedule.name),
   };
 }
-export type ReconcilePlan = ReturnType<typeof reconcilePlan>;
+type ReconcilePlan = ReturnType<typeof reconcilePlan>;

@@ -121,6 +121,11 @@ export function savePoolOp(
   return putVersioned(ctx, `pool:${pool.poolId}`, poolCodec(accountId).toItem(record), expectedVersion);
 }
 
+/**
+ * An account alone, put-if-absent: how tests and benchmarks seed one (the admin API creates an
+ * account with its reference-prefix claim through `createAccountOps`).
+ * @internal
+ */
 export async function createAccount(ctx: StoreContext, account: AccountRecord): Promise<AccountRecord> {
   try {
     await ctx.doc.send(

@@ -52,14 +52,6 @@ export function requestHash(body: unknown): string {
     .digest('hex');
 }
 
-export function validIdempotencyKey(key: string | undefined): string | undefined {
-  if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw ValidationError.field('Idempotency-Key', 'must be 1-255 visible ASCII characters');
-  }
-  return key;
-}
-
 /** The write that records the response; label `idempotency`. Lost: the key was used meanwhile. */
 export function idempotencyOp(
   ctx: StoreContext,

@@ -64,6 +64,7 @@ export function outboxOp(ctx: StoreContext, record: OutboxRecord): WriteOp {
   return putNew(ctx, 'outbox', outboxCodec.toItem(record));
 }
 
+/** @internal the tests read what the outbox holds */
 export async function getOutboxItem(ctx: StoreContext, id: string): Promise<OutboxRecord | undefined> {
   const result = await ctx.doc.send(
     new GetCommand({ TableName: ctx.tableName, Key: keys.outbox(id), ConsistentRead: true }),

@@ -59,4 +59,4 @@ export function ticketView(ticket: TicketRecord, catalog: Catalog, now: Date) {
     sla: slaView(ticket, now, catalog.calendars),
   };
 }
-export type TicketView = ReturnType<typeof ticketView>;
+type TicketView = ReturnType<typeof ticketView>;
