@@ -1,8 +1,9 @@
 // Delivers the transactional outbox: claims an item, applies the per-recipient limit on automatic
 // mail, sends it through the mail port and marks it sent. Fed by the table's stream (new outbox
 // items) and by a sweep of the pending index (retries, anything the stream missed). A crash between
-// sending and marking sends the item once more when its claim lapses: the same Message-ID, which
-// mail clients show once.
+// sending and marking sends the item once more when its claim lapses. Locally the copy has the same
+// Message-ID, which mail clients show once; SES gives every send a Message-ID of its own, so there a
+// recipient may see the mail twice (both copies thread on the ticket by the token in References).
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AppContext } from '../app/context.ts';
 import type { MailSender } from '../ports/mail.ts';

@@ -1,6 +1,7 @@
-// The mail port: outbound mail the desk sends on its own (SLA alerts today; replies and
-// acknowledgements later). The local adapter writes .eml files to the outbox; the SES adapter sends.
-// Kept small on purpose: threading headers (Message-ID, In-Reply-To, References) go in `headers`.
+// The mail port: every mail the desk sends (acknowledgements, agents' replies, resolution notices,
+// SLA alerts, answers to mail it cannot take), delivered by the outbox sender. The local adapter
+// writes .eml files to <DATA_DIR>/outbox; the SES adapter sends raw MIME through SES v2. Kept small
+// on purpose: threading headers (Message-ID, In-Reply-To, References) go in `headers`.
 
 export interface OutboundMail {
   from: string;
