@@ -1,7 +1,8 @@
 // Errors as RFC 9457 problem+json: the one place that decides which status each error answers.
 // Domain errors name what went wrong by `code`; this table turns a code into an HTTP status.
+
+import type { APIGatewayProxyStructuredResultV2 as HttpResponse } from 'aws-lambda';
 import { DeskError, type ErrorCode, ValidationError } from '../domain/errors.ts';
-import type { HttpResponse } from './http.ts';
 
 /** Every error code's status; a new code without one does not compile. */
 export const STATUS_OF_CODE: Readonly<Record<ErrorCode, number>> = {
