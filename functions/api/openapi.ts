@@ -44,7 +44,11 @@ const KEYED_ANSWERS: Record<number, ResponseSpec> = {
   403: { description: 'The key’s role may not use this route', schema: problemSchema },
 };
 
-/** A route's answers as the document gives them: its own, then the common ones it does not declare. */
+/**
+ * A route's answers as the document gives them: its own, then the common ones it does not declare.
+ * Every problem is `no-store`; so is every answer of a keyed route (routeGroup says so), though API
+ * Gateway's own refusals may not be.
+ */
 export function answersOf(route: RouteSpec): Record<number, ResponseSpec> {
   const keyed = route.roles !== 'public';
   const answers: Record<number, ResponseSpec> = {
@@ -52,19 +56,13 @@ export function answersOf(route: RouteSpec): Record<number, ResponseSpec> {
     ...(keyed ? KEYED_ANSWERS : {}),
     ...route.responses,
   };
-  if (!keyed) return answers;
-  // Keyed answers are `no-store` (routeGroup and every problem say so); API Gateway's own refusals may not be.
   return Object.fromEntries(
-    Object.entries(answers).map(([status, answer]) => [
-      status,
-      {
-        ...answer,
-        headers: {
-          'Cache-Control': Number(status) < 400 ? 'required' : 'optional',
-          ...answer.headers,
-        },
-      },
-    ]),
+    Object.entries(answers).map(([status, answer]) => {
+      const problem = Number(status) >= 400;
+      if (!problem && !keyed) return [status, answer];
+      const cacheControl = problem ? 'optional' : 'required';
+      return [status, { ...answer, headers: { 'Cache-Control': cacheControl, ...answer.headers } }];
+    }),
   );
 }
 

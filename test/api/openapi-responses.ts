@@ -29,7 +29,7 @@ interface Operation {
   responses: Record<string, ResponseObject>;
 }
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is read by its JSON shape
-type OpenApiDocument = { paths: Record<string, Record<string, Operation>> } & Record<string, any>;
+export type OpenApiDocument = { paths: Record<string, Record<string, Operation>> } & Record<string, any>;
 
 /** The headers the API declares somewhere: one of them sent but not declared for that answer is a mismatch. */
 const SPOKEN_HEADERS = Object.keys(RESPONSE_HEADERS).map((name) => name.toLowerCase());
