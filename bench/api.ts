@@ -3,13 +3,15 @@
 // on the document client; (b) 32 concurrent clients creating and updating tickets, checked for 5xx,
 // lost updates and duplicate references, with create latency against a bare two-item
 // TransactWriteItems on the same DynamoDB Local. Targets: 0 / 0 / 0 and median create <= 3x that.
+// (c) The tail at 32 connections: p99 of create and of get against the p99 of a bare
+// TransactWriteItems and a bare GetItem from as many connections in the same run.
 // Run alone with `node bench/api.ts` (BENCH_API_SECONDS sets the load duration: default 20 s, which
 // keeps the whole `npm run bench` near 3 minutes; 30 s gives steadier figures), or
 // through bench/run.ts via run(), which measures in a child process.
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { AuthorizerContext } from '../functions/api/auth.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { runtimeContext } from '../functions/app/runtime.ts';
@@ -32,6 +34,8 @@ const CLIENTS = 32;
 const ACCOUNTS = 8;
 const UPDATES_PER_CREATE = 3;
 const TARGET_RATIO = 3;
+/** Seconds of 32-connection reads of tickets, for the p99 of get. */
+const GET_SECONDS = 5;
 
 // --- DynamoDB request counting -------------------------------------------------------------
 
@@ -221,6 +225,10 @@ async function measure(): Promise<Measured> {
     const verdict = await verify(agent, accounts, load);
     bareSamples.push(...(await bareTransactionsConcurrent(admin, CLIENTS, 2500)));
     const bareUnderLoad = median(bareSamples);
+    // Reads at 32 connections, between two halves of bare GetItems at as many.
+    const bareGets = await bareGetsConcurrent(admin, CLIENTS, 2500);
+    const gets = await concurrentGets(agent, load.creates, GET_SECONDS * 1000);
+    bareGets.push(...(await bareGetsConcurrent(admin, CLIENTS, 2500)));
 
     const figures: Record<string, number> = {
       'requests.createTicket': requests.createTicket,
@@ -250,9 +258,23 @@ async function measure(): Promise<Measured> {
       'bareTransact.medianMsAt32': round(bareUnderLoad),
       'load.createOverBareTransact': round(percentile(load.createMs, 0.5) / bare, 2),
       'load.createOverBareTransactAt32': round(percentile(load.createMs, 0.5) / bareUnderLoad, 2),
+      'load.createP99Ms': round(percentile(load.createMs, 0.99)),
+      'bareTransact.p99MsAt32': round(percentile(bareSamples, 0.99)),
+      'load.createP99OverBareTransactP99At32': round(
+        percentile(load.createMs, 0.99) / percentile(bareSamples, 0.99),
+        2,
+      ),
+      'get.requestsAt32': gets.times.length,
+      'get.5xx': gets.serverErrors,
+      'get.medianMsAt32': round(median(gets.times)),
+      'get.p99MsAt32': round(percentile(gets.times, 0.99)),
+      'bareGet.medianMsAt32': round(median(bareGets)),
+      'bareGet.p99MsAt32': round(percentile(bareGets, 0.99)),
+      'get.p99OverBareGetP99At32': round(percentile(gets.times, 0.99) / percentile(bareGets, 0.99), 2),
     };
     figures.targetsMet =
       figures['load.5xx'] === 0 &&
+      figures['get.5xx'] === 0 &&
       figures['load.lostUpdates'] === 0 &&
       figures['load.lostCreates'] === 0 &&
       figures['load.duplicateReferences'] === 0 &&
@@ -392,6 +414,50 @@ async function bareTransactionsConcurrent(
     }),
   );
   return times;
+}
+
+/** A bare GetItem of one of the items the bare transactions wrote, from `loops` concurrent loops. */
+async function bareGetsConcurrent(
+  client: ReturnType<typeof localClient>,
+  loops: number,
+  durationMs: number,
+): Promise<number[]> {
+  const times: number[] = [];
+  const deadline = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: loops }, async (_, loop) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const started = performance.now();
+        await client.send(
+          new GetItemCommand({
+            TableName: TABLE,
+            Key: { PK: { S: `BENCH#${1000 + ((loop * 7 + i) % 100)}` }, SK: { S: 'A' } },
+          }),
+        );
+        times.push(performance.now() - started);
+      }
+    }),
+  );
+  return times;
+}
+
+/** CLIENTS loops reading tickets created under load (GET /v1/tickets/{id}), for `durationMs`. */
+async function concurrentGets(agent: Client, tickets: { id: string }[], durationMs: number) {
+  const times: number[] = [];
+  let serverErrors = 0;
+  const deadline = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const target = tickets[Math.floor(Math.random() * tickets.length)]!;
+        const started = performance.now();
+        const read = await agent('GET', `/v1/tickets/${target.id}`).catch(() => undefined);
+        if (read?.status === 200) times.push(performance.now() - started);
+        else if ((read?.status ?? 500) >= 500) serverErrors++;
+      }
+    }),
+  );
+  return { times, serverErrors };
 }
 
 interface Load {

@@ -58,6 +58,10 @@ export const exportDownloadSchema = withMeta(
   { id: 'ExportDownload', description: 'A short-lived presigned URL of a large export' },
 );
 
+const csvFileSchema = withMeta(z.string(), {
+  description: 'RFC 4180 CSV with a header line; the columns and their order are in docs/exports.md',
+});
+
 export const monthNotClosedSchema = withMeta(
   z.extend(problemSchema, {
     closesAt: withMeta(z.string(), { description: 'When the month closes and its export exists' }),
@@ -76,10 +80,21 @@ export const exportRoutes = {
     path: z.object({ month: monthSchema }),
     headers: z.object({ accept: z.optional(z.string()) }),
     responses: {
-      200: { description: 'The export (JSON shown; CSV with Accept: text/csv)', schema: usageExportSchema },
+      200: {
+        description:
+          'The export: the CSV file with `Accept: text/csv` (a download, columns in docs/exports.md), else the JSON document. ETag is its sha256; privately cacheable, it never changes.',
+        content: { 'application/json': usageExportSchema, 'text/csv': csvFileSchema },
+        headers: {
+          ETag: 'required',
+          'Cache-Control': 'required',
+          Vary: 'required',
+          'Content-Disposition': 'optional',
+        },
+      },
       303: {
         description: 'Large export: download it from `Location` (also in the body)',
         schema: exportDownloadSchema,
+        headers: { Location: 'required', 'Cache-Control': 'required', Vary: 'required' },
       },
       400: { description: 'Malformed month, or one that has not started', schema: problemSchema },
       401: { description: 'Missing or unknown API key', schema: problemSchema },

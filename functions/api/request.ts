@@ -68,23 +68,51 @@ function parseHeaders<S extends z.ZodMiniType>(schema: S, event: HttpEvent): z.o
   );
 }
 
-/** Every string of a JSON value that is not well-formed UTF-16 (a lone surrogate), by its path. */
-export function illFormedStrings(value: unknown, path: (string | number)[] = []): FieldIssue[] {
-  if (typeof value === 'string') {
-    return value.isWellFormed()
-      ? []
-      : [{ field: fieldPath(path) || 'body', message: 'holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)' }];
+/** JSON nested deeper than this is refused before anything walks it; no body the API reads nests past 10. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Every string of a JSON value that is not well-formed UTF-16 (a lone surrogate), by its path. Walked
+ * with a stack of its own, and refused past MAX_JSON_DEPTH: a body of 5,000 nested arrays must cost
+ * a 400, not the call stack.
+ */
+export function illFormedStrings(value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  // Values still to visit, last first, and issues of field names in the order they are met.
+  const pending: ({ value: unknown; path: (string | number)[] } | { issue: FieldIssue })[] = [
+    { value, path: [] },
+  ];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if ('issue' in next) {
+      issues.push(next.issue);
+      continue;
+    }
+    const { value: item, path } = next;
+    if (path.length > MAX_JSON_DEPTH) {
+      throw ValidationError.field('body', `is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    if (typeof item === 'string') {
+      if (!item.isWellFormed()) {
+        issues.push({
+          field: fieldPath(path) || 'body',
+          message: 'holds a lone UTF-16 surrogate (\\uD800-\\uDFFF)',
+        });
+      }
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) pending.push({ value: item[i], path: [...path, i] });
+    } else if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, inner] = entries[i]!;
+        pending.push({ value: inner, path: [...path, key] });
+        if (!key.isWellFormed()) {
+          const field = fieldPath(path) || 'body';
+          pending.push({ issue: { field, message: 'has a field name with a lone UTF-16 surrogate' } });
+        }
+      }
+    }
   }
-  if (Array.isArray(value)) return value.flatMap((item, i) => illFormedStrings(item, [...path, i]));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(key.isWellFormed()
-        ? []
-        : [{ field: fieldPath(path) || 'body', message: 'has a field name with a lone UTF-16 surrogate' }]),
-      ...illFormedStrings(item, [...path, key]),
-    ]);
-  }
-  return [];
+  return issues;
 }
 
 /** The JSON body, size-checked before it is parsed and checked for lone surrogates after. */

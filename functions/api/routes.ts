@@ -23,6 +23,7 @@ import {
   contractViewSchema,
   createdApiKeySchema,
   createTicketSchema,
+  healthSchema,
   idempotencyKeyHeader,
   ifMatchHeader,
   listQuerySchema,
@@ -34,6 +35,7 @@ import {
   newContactSchema,
   newMessageSchema,
   newTimeEntrySchema,
+  openApiObjectSchema,
   patchTicketSchema,
   postedMessageSchema,
   problemSchema,
@@ -56,6 +58,11 @@ const notFound = {
   404: { description: 'No such resource visible to this key', schema: problemSchema },
 } as const;
 
+/** Answers carrying the version of what they hold (send it back in If-Match). */
+const versioned = { ETag: 'required' } as const;
+/** Creates honouring Idempotency-Key: a retry's answer is the first one's, marked as replayed. */
+const created = { ETag: 'required', 'Idempotent-Replayed': 'optional' } as const;
+
 const everyone = ['customer', 'agent', 'finance', 'admin'] as const;
 const staff = ['agent', 'admin'] as const;
 
@@ -70,7 +77,7 @@ export const ticketRoutes = {
     headers: idempotencyKeyHeader,
     body: createTicketSchema,
     responses: {
-      201: { description: 'Created', schema: ticketSchema },
+      201: { description: 'Created', schema: ticketSchema, headers: created },
       ...problems,
       ...notFound,
       422: {
@@ -85,7 +92,11 @@ export const ticketRoutes = {
     tags: ['tickets'],
     summary: 'List tickets, newest first (customers: their account; staff: by account or status)',
     query: listTicketsQuerySchema,
-    responses: { 200: { description: 'A page', schema: ticketPageSchema }, ...problems },
+    responses: {
+      200: { description: 'A page', schema: ticketPageSchema },
+      ...problems,
+      404: { description: '`accountId` names an account this key does not see', schema: problemSchema },
+    },
   },
   getTicket: {
     routeKey: 'GET /v1/tickets/{id}',
@@ -93,7 +104,11 @@ export const ticketRoutes = {
     tags: ['tickets'],
     summary: 'A ticket with its live SLA view',
     path: ticketIdPath,
-    responses: { 200: { description: 'The ticket', schema: ticketSchema }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The ticket', schema: ticketSchema, headers: versioned },
+      ...problems,
+      ...notFound,
+    },
   },
   patchTicket: {
     routeKey: 'PATCH /v1/tickets/{id}',
@@ -106,7 +121,7 @@ export const ticketRoutes = {
     headers: ifMatchHeader,
     body: patchTicketSchema,
     responses: {
-      200: { description: 'The updated ticket', schema: ticketSchema },
+      200: { description: 'The updated ticket', schema: ticketSchema, headers: versioned },
       ...problems,
       ...notFound,
       412: { description: 'If-Match names an older version', schema: problemSchema },
@@ -131,7 +146,11 @@ export const ticketRoutes = {
     headers: idempotencyKeyHeader,
     body: newMessageSchema,
     responses: {
-      201: { description: 'Posted', schema: postedMessageSchema },
+      201: {
+        description: 'Posted; ETag is the ticket’s version',
+        schema: postedMessageSchema,
+        headers: created,
+      },
       ...problems,
       ...notFound,
       422: { description: 'Idempotency-Key reused with another request', schema: problemSchema },
@@ -147,7 +166,11 @@ export const ticketRoutes = {
     headers: idempotencyKeyHeader,
     body: newTimeEntrySchema,
     responses: {
-      201: { description: 'Logged', schema: loggedTimeSchema },
+      201: {
+        description: 'Logged; ETag is the ticket’s version',
+        schema: loggedTimeSchema,
+        headers: created,
+      },
       ...problems,
       ...notFound,
       422: {
@@ -165,14 +188,28 @@ export const systemRoutes = {
     roles: 'public',
     tags: ['system'],
     summary: 'Liveness and table reachability',
-    responses: { 200: { description: 'Healthy' }, 503: { description: 'The table does not answer' } },
+    responses: {
+      200: { description: 'Healthy', schema: healthSchema },
+      503: {
+        description:
+          'The table does not answer (the health status), or the desk is starting (a problem); retry after `Retry-After` seconds where given',
+        content: { 'application/json': healthSchema, 'application/problem+json': problemSchema },
+        headers: { 'Retry-After': 'optional' },
+      },
+    },
   },
   openapi: {
     routeKey: 'GET /v1/openapi.json',
     roles: 'public',
     tags: ['system'],
     summary: 'This OpenAPI 3.1 document',
-    responses: { 200: { description: 'The document' } },
+    responses: {
+      200: {
+        description: 'The document (cacheable for 5 minutes)',
+        schema: openApiObjectSchema,
+        headers: { 'Cache-Control': 'required' },
+      },
+    },
   },
 } satisfies Record<string, RouteSpec>;
 
@@ -205,8 +242,8 @@ export const catalogRoutes = {
     body: catalogSchema,
     ...catalogBody,
     responses: {
-      200: { description: 'Replaced', schema: storedCatalogSchema },
-      201: { description: 'Created', schema: storedCatalogSchema },
+      200: { description: 'Replaced', schema: storedCatalogSchema, headers: versioned },
+      201: { description: 'Created', schema: storedCatalogSchema, headers: versioned },
       ...problems,
       ...stale,
     },
@@ -217,7 +254,11 @@ export const catalogRoutes = {
     tags: ['catalogs'],
     summary: 'A catalog as stored, with its version',
     path: catalogIdPath,
-    responses: { 200: { description: 'The catalog', schema: storedCatalogSchema }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The catalog', schema: storedCatalogSchema, headers: versioned },
+      ...problems,
+      ...notFound,
+    },
   },
   putCalendar: {
     routeKey: 'PUT /v1/calendars/{id}',
@@ -230,7 +271,7 @@ export const catalogRoutes = {
     body: calendarSchema,
     ...catalogBody,
     responses: {
-      200: { description: 'Saved', schema: storedCalendarSchema },
+      200: { description: 'Saved', schema: storedCalendarSchema, headers: versioned },
       ...problems,
       ...notFound,
       ...stale,
@@ -244,7 +285,7 @@ export const catalogRoutes = {
     description: itemIdForm,
     path: catalogItemPath,
     responses: {
-      200: { description: 'The calendar', schema: storedCalendarSchema },
+      200: { description: 'The calendar', schema: storedCalendarSchema, headers: versioned },
       ...problems,
       ...notFound,
     },
@@ -260,7 +301,7 @@ export const catalogRoutes = {
     body: planSchema,
     ...catalogBody,
     responses: {
-      200: { description: 'Saved', schema: storedPlanSchema },
+      200: { description: 'Saved', schema: storedPlanSchema, headers: versioned },
       ...problems,
       ...notFound,
       ...stale,
@@ -273,7 +314,11 @@ export const catalogRoutes = {
     summary: 'One plan of a catalog',
     description: itemIdForm,
     path: catalogItemPath,
-    responses: { 200: { description: 'The plan', schema: storedPlanSchema }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The plan', schema: storedPlanSchema, headers: versioned },
+      ...problems,
+      ...notFound,
+    },
   },
 } satisfies Record<string, RouteSpec>;
 
@@ -288,7 +333,7 @@ export const adminRoutes = {
     headers: idempotencyKeyHeader,
     body: newAccountSchema,
     responses: {
-      201: { description: 'Created', schema: accountSchema },
+      201: { description: 'Created', schema: accountSchema, headers: created },
       ...problems,
       409: { description: 'The account id or reference prefix is taken', schema: problemSchema },
       422: { description: 'Idempotency-Key reused with another body', schema: problemSchema },
@@ -308,7 +353,11 @@ export const adminRoutes = {
     tags: ['accounts'],
     summary: 'An account (customers: their own only)',
     path: accountIdPath,
-    responses: { 200: { description: 'The account', schema: accountSchema }, ...problems, ...notFound },
+    responses: {
+      200: { description: 'The account', schema: accountSchema, headers: versioned },
+      ...problems,
+      ...notFound,
+    },
   },
   getContract: {
     routeKey: 'GET /v1/accounts/{id}/contract',
@@ -317,7 +366,15 @@ export const adminRoutes = {
     summary: 'The account’s contract (customers: their own only)',
     description: 'An account without a contract (pay per use) answers 404.',
     path: accountIdPath,
-    responses: { 200: { description: 'The contract', schema: contractViewSchema }, ...problems, ...notFound },
+    responses: {
+      200: {
+        description: 'The contract; ETag is the account’s version',
+        schema: contractViewSchema,
+        headers: versioned,
+      },
+      ...problems,
+      ...notFound,
+    },
   },
   putContract: {
     routeKey: 'PUT /v1/accounts/{id}/contract',
@@ -329,7 +386,7 @@ export const adminRoutes = {
     headers: ifMatchHeader,
     body: contractInputSchema,
     responses: {
-      200: { description: 'The updated account', schema: accountSchema },
+      200: { description: 'The updated account', schema: accountSchema, headers: versioned },
       ...problems,
       ...notFound,
       ...stale,
@@ -354,7 +411,11 @@ export const adminRoutes = {
     headers: idempotencyKeyHeader,
     body: newContactSchema,
     responses: {
-      201: { description: 'Registered', schema: contactSchema },
+      201: {
+        description: 'Registered',
+        schema: contactSchema,
+        headers: { 'Idempotent-Replayed': 'optional' },
+      },
       ...problems,
       ...notFound,
       409: { description: 'The address is already registered on this account', schema: problemSchema },

@@ -11,6 +11,7 @@ import type { Role } from '../store/api-keys.ts';
 import { principalOf } from './auth.ts';
 import { type HttpResult, httpHandler, requestIdOf } from './http.ts';
 import { type RequestSchemas, type RouteInput, readInput } from './request.ts';
+import type { ResponseSpec } from './schemas-common.ts';
 
 export interface RouteSpec extends RequestSchemas {
   routeKey: string;
@@ -22,7 +23,8 @@ export interface RouteSpec extends RequestSchemas {
   path?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   headers?: z.ZodMiniObject;
-  responses: Record<number, { description: string; schema?: z.ZodMiniType; contentTypes?: string[] }>;
+  /** Every status the route answers, with its body and headers (the OpenAPI document's responses). */
+  responses: Record<number, ResponseSpec>;
 }
 
 /** The caller: a principal on keyed routes, none on public ones. */

@@ -71,3 +71,48 @@ export const idempotencyKeyHeader = z.object({
     { description: 'Any unique string (a UUID); retries of the same create send the same key' },
   ),
 });
+
+/**
+ * The response headers the API sends, each declared once: the OpenAPI document writes them out
+ * for every response that names them, and the response checks compare live answers with them.
+ */
+export const RESPONSE_HEADERS = {
+  ETag: {
+    description: 'The version of what the body holds, quoted (`"3"`); send it back in `If-Match`',
+    schema: { type: 'string', pattern: '^(W/)?"[\\x21\\x23-\\x7e]*"$' },
+  },
+  Location: {
+    description: 'Where to fetch the answer',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+  'Idempotent-Replayed': {
+    description: 'Present on an answer replayed for a retried `Idempotency-Key`',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'string', pattern: '^[0-9]{1,6}$' },
+  },
+  'Cache-Control': {
+    description: 'Keyed answers are `no-store`: what a key reads is never a shared cache’s',
+    schema: { type: 'string', minLength: 1 },
+  },
+  Vary: { description: 'The answer depends on `Accept`', schema: { type: 'string', minLength: 1 } },
+  'Content-Disposition': {
+    description: 'The CSV file’s name, as an attachment',
+    schema: { type: 'string', pattern: '^attachment; filename="[^"]+"$' },
+  },
+} as const;
+
+export type ResponseHeaderName = keyof typeof RESPONSE_HEADERS;
+
+/** One answer of a route: its body by content type and the headers it carries. */
+export interface ResponseSpec {
+  description: string;
+  /** The body; sent as `application/json` (`application/problem+json` from 400 on). */
+  schema?: z.ZodMiniType;
+  /** Bodies by content type, for an answer with more than one form (CSV or JSON exports). */
+  content?: Record<string, z.ZodMiniType>;
+  /** Headers of this answer: `required` ones are on every such answer, `optional` ones on some. */
+  headers?: Partial<Record<ResponseHeaderName, 'required' | 'optional'>>;
+}

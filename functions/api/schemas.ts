@@ -388,3 +388,19 @@ export const usageSchema = withMeta(
   }),
   { id: 'Usage' },
 );
+
+// --- System routes ---------------------------------------------------------------------------
+
+export const healthSchema = withMeta(
+  z.object({
+    status: z.enum(['ok', 'degraded']),
+    table: withMeta(z.enum(['ok', 'unavailable']), { description: 'Whether the table answers' }),
+  }),
+  { id: 'Health' },
+);
+
+/** The OpenAPI document, described only as far as a client relies on it. */
+export const openApiObjectSchema = withMeta(
+  z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }),
+  { id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document' },
+);

@@ -1,11 +1,14 @@
 // What a user of `npm start` has, for the end-to-end stories: the HTTP API with the demo keys, the
 // SMTP intake (nodemailer), the outbox directory of .eml files and the movable clock. Nothing here
-// calls the product's code: expected values in the stories are computed by hand.
+// calls the product's code: expected values in the stories are computed by hand. Every answer is
+// recorded and, when a story file ends, checked against the OpenAPI document the runtime serves:
+// an answer the document does not describe fails the story.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Temporal } from 'temporal-polyfill';
-import { expect, inject } from 'vitest';
+import { afterAll, expect, inject } from 'vitest';
+import { type Exchange, headersOf, type OpenApiDocument, responseChecker } from '../api/openapi-responses.ts';
 
 export const desk = inject('e2e');
 export const keys = desk.keys;
@@ -59,6 +62,20 @@ export interface Answer<T = unknown> {
   body: T;
 }
 
+/** Every call of this story file, for the check against the OpenAPI document. */
+const exchanges: Exchange[] = [];
+
+afterAll(async () => {
+  const document = (await (await fetch(`${desk.api}/v1/openapi.json`)).json()) as OpenApiDocument;
+  const check = responseChecker(document);
+  const documented = exchanges.filter((exchange) => !exchange.url.startsWith('/local/'));
+  const mismatches = documented.flatMap((exchange) => check(exchange));
+  console.log(
+    `OpenAPI check: ${documented.length} answers validated against the document, ${mismatches.length} mismatches`,
+  );
+  expect(mismatches, 'answers the OpenAPI document does not describe').toEqual([]);
+});
+
 /** One HTTP call; JSON bodies are parsed, anything else is left as text. */
 export async function call<T = unknown>(
   method: string,
@@ -77,6 +94,13 @@ export async function call<T = unknown>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
+  exchanges.push({
+    method,
+    url: path,
+    status: response.status,
+    headers: headersOf(response.headers),
+    body: text,
+  });
   let parsed: unknown = text;
   if (/json/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
   return { status: response.status, headers: response.headers, text, body: parsed as T };
