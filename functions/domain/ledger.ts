@@ -14,6 +14,8 @@ export const LEDGER_KINDS = [
   'overage',
   /** Minutes drawn from an hour pool; amount 0. */
   'time_consumed',
+  /** Minutes drawn from a prepaid bundle (bundles.ts): amount 0, paid when it was bought. */
+  'bundle_consumed',
   /** Minutes billed at an hourly rate (0 where the plan gives time past the allowance away). */
   'time_billed',
   /** A fee per ticket (000: pay per use). */
