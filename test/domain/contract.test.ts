@@ -46,8 +46,9 @@ describe('terms', () => {
       term: { index: 2, start: '2026-01-31', end: '2027-01-31', renews: true },
     });
     const monthly = planOf(loadExample('saastech'), 'managed-workplace-monthly');
-    expect(contractStanding(monthly, contract('managed-workplace-monthly', '2026-01-31'), '2026-03-05', 'UTC'))
-      .toMatchObject({ state: 'active', term: { index: 1, start: '2026-02-28', end: '2026-03-31' } });
+    expect(
+      contractStanding(monthly, contract('managed-workplace-monthly', '2026-01-31'), '2026-03-05', 'UTC'),
+    ).toMatchObject({ state: 'active', term: { index: 1, start: '2026-02-28', end: '2026-03-31' } });
   });
 
   it('a cancellation ends the contract with the term it was made in (003: cancel any time, no refund)', () => {
@@ -103,9 +104,9 @@ describe('after the end: the catalog’s no-contract rule', () => {
   it('B2Bee: refused with the catalog’s reply, which says the contract ended', () => {
     const cancelled = contract('standard', '2025-01-01', '2025-03-01T10:00:00Z');
     const after = meteringFor(b2bee, 'a', cancelled, new Date('2026-01-02T10:00:00Z'));
-    expect(() => admitRequest(after, [], { ...ticket, severity: 'Minor' }, new Date('2026-01-02T10:00:00Z'))).toThrow(
-      /minimum of one year.*the contract ended on 2026-01-01/,
-    );
+    expect(() =>
+      admitRequest(after, [], { ...ticket, severity: 'Minor' }, new Date('2026-01-02T10:00:00Z')),
+    ).toThrow(/minimum of one year.*the contract ended on 2026-01-01/);
     // Never had one: refused too.
     expect(() => meteringFor(b2bee, 'a', undefined, new Date())).toThrow(RejectedError);
   });
@@ -127,8 +128,8 @@ describe('after the end: the catalog’s no-contract rule', () => {
       /withoutContract/,
     );
     const { payPerUse: _p, ...rest } = raw;
-    expect(() => parseCatalog({ ...rest, withoutContract: { action: 'acceptWithoutSla', plan: 'nope' } })).toThrow(
-      /withoutContract.plan/,
-    );
+    expect(() =>
+      parseCatalog({ ...rest, withoutContract: { action: 'acceptWithoutSla', plan: 'nope' } }),
+    ).toThrow(/withoutContract.plan/);
   });
 });

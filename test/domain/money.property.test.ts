@@ -3,9 +3,17 @@
 // below zero or past their allowance, daily caps hold, and the order tickets arrive in does not
 // change what a period counts. The usage view's month equals the export's for every closed month.
 import fc from 'fast-check';
+
+type ArbitraryValue<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 import { describe, expect, it } from 'vitest';
 import { contractOn, loadExample } from '../../examples/seed-helpers.ts';
-import { bundleLeft, bundleMinutes, isBundleCounter, newBundleCounter } from '../../functions/domain/bundles.ts';
+import {
+  bundleLeft,
+  bundleMinutes,
+  isBundleCounter,
+  newBundleCounter,
+} from '../../functions/domain/bundles.ts';
 import {
   admitRequest,
   allowanceUnits,
@@ -45,7 +53,7 @@ const arrivals = fc.array(
 );
 
 /** The B2Bee history: admissions in time order, reclassifications right after, entries booked as the desk books them. */
-function b2beeHistory(steps: fc.infer<typeof arrivals>) {
+function b2beeHistory(steps: ArbitraryValue<typeof arrivals>) {
   const m = contractOn(b2bee, 'standard', '2026-01-01');
   let usages: PoolUsage[] = [];
   const entries: LedgerEntry[] = [];
@@ -53,7 +61,11 @@ function b2beeHistory(steps: fc.infer<typeof arrivals>) {
   steps.forEach((step, i) => {
     t += step.afterHours * HOUR;
     const now = new Date(t);
-    const ticket = { id: `T${i}`, kind: step.incident ? ('incident' as const) : ('request' as const), severity: 'Minor' };
+    const ticket = {
+      id: `T${i}`,
+      kind: step.incident ? ('incident' as const) : ('request' as const),
+      severity: 'Minor',
+    };
     const admitted = admitRequest(m, usages, ticket, now);
     usages = withUsage(usages, admitted.usage);
     entries.push(...admitted.entries.map((e) => bookInOpenMonth(e, now, 'UTC')));
@@ -121,7 +133,12 @@ describe('request pools (B2Bee Standard)', () => {
             let usages: PoolUsage[] = [];
             const counts = new Map<string, number>();
             times.forEach((t, i) => {
-              const admitted = admitRequest(m, usages, { id: ids[i]!, kind: 'request', severity: 'Minor' }, new Date(t));
+              const admitted = admitRequest(
+                m,
+                usages,
+                { id: ids[i]!, kind: 'request', severity: 'Minor' },
+                new Date(t),
+              );
               usages = withUsage(usages, admitted.usage);
               for (const e of admitted.entries) {
                 const key = `${e.kind}:${e.periodStart}`;
@@ -164,7 +181,7 @@ const work = fc.record({
 
 const isoDay = (day: number) => new Date(START + day * 24 * HOUR).toISOString().slice(0, 10);
 
-function saastechHistory(input: fc.infer<typeof work>) {
+function saastechHistory(input: ArbitraryValue<typeof work>) {
   const m = contractOn(saastech, 'managed-workplace-monthly', '2026-01-01', 'per-use');
   let usages: PoolUsage[] = input.bundles.map((b, i) =>
     newBundleCounter(`B${i}`, {
@@ -182,7 +199,9 @@ function saastechHistory(input: fc.infer<typeof work>) {
     const ticket = { id: `T${i}`, kind: 'request' as const, severity: w.severity };
     const billed = billTime(m, usages, ticket, { id: `E${i}`, minutes: w.minutes, at });
     usages = withUsage(usages, billed.usage);
-    entries.push(...billed.entries.map((e) => bookInOpenMonth({ ...e, severity: w.severity }, recordedAt, 'UTC')));
+    entries.push(
+      ...billed.entries.map((e) => bookInOpenMonth({ ...e, severity: w.severity }, recordedAt, 'UTC')),
+    );
   });
   return { m, usages, entries };
 }
