@@ -24,11 +24,12 @@ describe('one month per entry, in the usage view and the export', () => {
     const now = Temporal.Instant.from((await ok(200, 'GET', '/local/clock')).now);
     month = now.toZonedDateTimeISO('UTC').toPlainDate().toPlainYearMonth();
     ticket = (await ok(200, 'GET', `/v1/tickets?accountId=${BUNDLE_ACCOUNT}`, keys.agent)).items[0];
-    // Work done now, logged only after the month has closed.
+    // Work done now, logged only after the month has closed (06:00 UTC on the 1st: the close has run
+    // and New York, the billing zone, is in the new month too).
     workedAt = now.toString();
     const before = await ok(200, 'GET', `/v1/accounts/${BUNDLE_ACCOUNT}/usage?month=${month}`, keys.finance);
 
-    await setClock(`${month.add({ months: 1 }).toPlainDate({ day: 1 })}T02:00:00Z`);
+    await setClock(`${month.add({ months: 1 }).toPlainDate({ day: 1 })}T06:00:00Z`);
     const exported = await ok(200, 'GET', `/v1/exports/${month}`, keys.finance);
     const lines = accountIn(exported, BUNDLE_ACCOUNT);
     expect(lines.totals).toEqual(before.totals);
@@ -62,7 +63,7 @@ describe('one month per entry, in the usage view and the export', () => {
         amount: 12_000,
       }),
     ]);
-    await setClock(`${next.add({ months: 1 }).toPlainDate({ day: 1 })}T02:00:00Z`);
+    await setClock(`${next.add({ months: 1 }).toPlainDate({ day: 1 })}T06:00:00Z`);
     const nextExport = await ok(200, 'GET', `/v1/exports/${next}`, keys.finance);
     expect(accountIn(nextExport, BUNDLE_ACCOUNT).totals).toEqual(open.totals);
     expect(accountIn(nextExport, BUNDLE_ACCOUNT).lines[0]).toMatchObject({
