@@ -77,7 +77,7 @@ describe('B2Bee credits', () => {
 
   it('"Support contracts are concluded for a minimum of one year"', () => {
     for (const id of ['basic', 'standard', 'premium']) {
-      expect(planOf(catalog, id).term).toEqual({ months: 12, autoRenew: true });
+      expect(planOf(catalog, id).term).toEqual({ months: 12, autoRenew: true, noticeDays: 30 });
     }
   });
 });

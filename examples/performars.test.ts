@@ -78,7 +78,7 @@ describe('Performars ongoing service packages', () => {
 });
 
 describe('Performars without an ongoing service contract', () => {
-  const m = meteringFor(catalog, 'acct-9');
+  const m = meteringFor(catalog, 'acct-9', undefined, new Date(MONDAY_10_KST));
 
   it('"a fee of USD 70 per ticket service processed will be incurred": charged when the ticket is resolved', () => {
     const ticket = { id: 'T-1', kind: 'request' as const, severity: 'Level2' };

@@ -27,7 +27,8 @@ export function planOf(catalog: Catalog, planId: string): Plan {
 
 export function contractOn(catalog: Catalog, planId: string, startDate: string, tier?: string): Metering {
   const contract: Contract = { accountId: 'acct-1', planId, startDate, ...(tier ? { tier } : {}) };
-  return meteringFor(catalog, 'acct-1', contract);
+  // Metered as on its first day: the stories of one term reuse it for later dates.
+  return meteringFor(catalog, 'acct-1', contract, new Date(`${startDate}T12:00:00Z`));
 }
 
 /** A ticket opened at `at` on `planId`, with the clocks its plan gives it. */

@@ -52,7 +52,8 @@ describe('SuiteCRM prepaid support hours', () => {
   });
 
   it('"Su contrato es por un período de 12 meses ... se renovará automáticamente al final de los 12 meses"', () => {
-    for (const plan of catalog.plans) expect(plan.term).toEqual({ months: 12, autoRenew: true });
+    for (const plan of catalog.plans)
+      expect(plan.term).toEqual({ months: 12, autoRenew: true, noticeDays: 30 });
   });
 });
 

@@ -26,6 +26,8 @@ import { grantTableAccess } from './table-access.ts';
 
 /** 01:00 on the 1st of every month: the end of the month plus the settle hour (month-close.ts). */
 export const MONTH_CLOSE_CRON = 'cron(0 1 1 * ? *)';
+/** 06:00 every day in the export zone: contract notices that came due go out before office hours. */
+export const CONTRACT_NOTICE_CRON = 'cron(0 6 * * ? *)';
 
 /** Export objects are named `usage-<YYYY-MM>.csv|json` at the bucket's root. */
 const EXPORT_OBJECTS = 'usage-*';
@@ -53,6 +55,9 @@ export class UsageExports extends Construct {
   readonly accessLogs: Bucket;
   readonly closeFunction: NodejsFunction;
   readonly schedule: CfnSchedule;
+  /** Writes contract renewal and end notices once a day (functions/exports/contract-notices.ts). */
+  readonly noticeFunction: NodejsFunction;
+  readonly noticeSchedule: CfnSchedule;
   readonly schedulerRole: Role;
   /** Close invocations that failed after every retry (Scheduler's and Lambda's). */
   readonly deadLetters: Queue;
@@ -168,6 +173,61 @@ export class UsageExports extends Construct {
         input: JSON.stringify({ source: 'monthly-close' }),
         // Retried for up to a day; the handler is idempotent, so retries are safe.
         retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 24 * 3600 },
+        deadLetterConfig: { arn: this.deadLetters.queueArn },
+      },
+    });
+
+    // Contract notices: once a day, every notice that came due (idempotent per contract, term, kind).
+    const noticeLogs = new LogGroup(this, 'NoticeLogs', { retention, removalPolicy });
+    const noticeRole = new Role(this, 'NoticeRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the contract-notice function',
+    });
+    noticeLogs.grantWrite(noticeRole);
+    this.noticeFunction = lambdaFunction(
+      this,
+      'NoticeFunction',
+      'exports-contract-notices',
+      props.environment,
+      {
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        memorySize: 256,
+        timeout: Duration.minutes(5),
+        role: noticeRole,
+        logGroup: noticeLogs,
+        deadLetterQueue: this.deadLetters,
+        retryAttempts: 2,
+        environment: { TABLE_NAME: props.table.tableName },
+      },
+    );
+    grantTableAccess(this.noticeFunction, props.table, 'exports-contract-notices');
+    // Its own scheduler role: each schedule's role may invoke its one function only.
+    const noticeSchedulerRole = new Role(this, 'NoticeSchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the contract-notice function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.deadLetters.grantSendMessages(noticeSchedulerRole);
+    noticeSchedulerRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.noticeFunction.functionArn],
+      }),
+    );
+    this.noticeSchedule = new CfnSchedule(this, 'DailyContractNotices', {
+      description: 'Mails contract renewal and end notices that came due',
+      scheduleExpression: CONTRACT_NOTICE_CRON,
+      scheduleExpressionTimezone: this.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.noticeFunction.functionArn,
+        roleArn: noticeSchedulerRole.roleArn,
+        input: JSON.stringify({ source: 'daily-contract-notices' }),
+        retryPolicy: { maximumRetryAttempts: 20, maximumEventAgeInSeconds: 12 * 3600 },
         deadLetterConfig: { arn: this.deadLetters.queueArn },
       },
     });

@@ -53,6 +53,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
   'sla-timer': entry('functions/sla/timer.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
+  'exports-contract-notices': entry('functions/exports/contract-notices.ts'),
   'email-handler': entry('functions/email/handler.ts', API_LAZY_MODULES.mail),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
   'ses-receipt-rule-set': entry('lib/custom-resources/receipt-rule-set.ts'),

@@ -54,8 +54,9 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   },
   // Catalogs, calendars and plans: all stored as catalog items.
   'api-catalogs': { reads: ['CATALOG#*'], writes: ['CATALOG#*'], indexes: [] },
-  // Usage of one account: its pools, its catalog and its ledger. Reads only.
-  'api-accounts': { reads: ['ACCOUNT#*', 'CATALOG#*', 'LEDGER#*'], writes: [], indexes: [] },
+  // Usage of one account: its pools, its catalog and its ledger (late entries booked into a month
+  // are found on the month index, as the export finds them). Reads only.
+  'api-accounts': { reads: ['ACCOUNT#*', 'CATALOG#*', 'LEDGER#*'], writes: [], indexes: ['GSI3'] },
   // Month items (closed, export keys) and the month cursor. Reads only.
   'api-exports': { reads: ['MONTH#*'], writes: [], indexes: [], readActions: ['dynamodb:GetItem'] },
   // The quarantine list, and releasing held mail, which runs the intake.
@@ -97,6 +98,14 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
     reads: ['ACCOUNT#*', 'CATALOG#*', 'MONTH#*'],
     writes: ['MONTH#*'],
     indexes: ['GSI3'],
+    readActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    writeActions: ['dynamodb:PutItem'],
+  },
+  // Contract notices: the list of accounts, their contacts and catalogs; writes notice mail only.
+  'exports-contract-notices': {
+    reads: ['ACCOUNT#*', 'CATALOG#*'],
+    writes: ['OUTBOX#*'],
+    indexes: ['GSI4'],
     readActions: ['dynamodb:GetItem', 'dynamodb:Query'],
     writeActions: ['dynamodb:PutItem'],
   },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { type AppContext, appContext } from '../functions/app/context.ts';
+import { sendContractNotices } from '../functions/app/contract-notices.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
 import { settingsFrom } from '../functions/settings.ts';
 import { createStoreContext } from '../functions/store/context.ts';
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
   };
   const closeMonths = async () => {
     const closed = await closeDueMonths(context(), clock.now(), exportsBlobs);
+    // Contract notices come due with the clock too (a daily schedule in AWS).
+    await sendContractNotices(context(), clock.now());
     return closed;
   };
   // Claim the HTTP port first: a port in use fails at once, before Java starts. Until everything

@@ -2,11 +2,13 @@
 // customers may read some of them (see the route table). Catalogs are apart (catalogs.ts).
 import {
   accountView,
+  cancelContract,
   contactsOf,
   contactView,
   createAccountFor,
   listAccountsPage,
   loadAccount,
+  recordBundle,
   registerContact,
   setContract,
   unregisterContact,
@@ -70,6 +72,14 @@ export const group = routeGroup('admin', routes, {
 
   putContract: async ({ path, headers, body, app }) =>
     accountResult(200, await setContract(app, path.id, body, headers['if-match'])),
+
+  cancelContract: async ({ path, headers, app }) =>
+    accountResult(200, await cancelContract(app, path.id, headers['if-match'])),
+
+  addBundle: idempotent(routes.addBundle, {}, async ({ path, body, app }) => {
+    const { created, bundle } = await recordBundle(app, path.id, body);
+    return { result: { status: created ? 201 : 200, body: bundle } };
+  }),
 
   listContacts: async ({ path, principal, app }) => ({
     status: 200,

@@ -1,6 +1,7 @@
 // The API's request and response shapes as zod schemas: handlers validate with them and the
 // OpenAPI document (GET /v1/openapi.json) is generated from them, so the two cannot drift apart.
 import * as z from 'zod/mini';
+import { newBundleSchema } from '../domain/bundles.ts';
 import { calendarSchema } from '../domain/calendar.ts';
 import { catalogSchema } from '../domain/catalog.ts';
 import { contractSchema } from '../domain/contract.ts';
@@ -234,7 +235,7 @@ export const storedPlanSchema = withMeta(
   { id: 'StoredPlan' },
 );
 
-export const contractInputSchema = withMeta(z.omit(contractSchema, { accountId: true }), {
+export const contractInputSchema = withMeta(z.omit(contractSchema, { accountId: true, cancelledAt: true }), {
   id: 'ContractInput',
 });
 export const contractViewSchema = withMeta(contractSchema, { id: 'Contract' });
@@ -373,6 +374,44 @@ export const poolBalanceSchema = withMeta(
   { id: 'PoolBalance' },
 );
 
+export const newBundleInputSchema = withMeta(newBundleSchema, { id: 'NewBundle' });
+
+export const bundleBalanceSchema = withMeta(
+  z.object({
+    id: z.string(),
+    poolId: withMeta(z.string(), { description: '`bundle:<id>`: the pool id its ledger lines carry' }),
+    hours: z.int(),
+    tier: z.optional(z.string()),
+    purchasedOn: z.string(),
+    expiresOn: withMeta(z.nullable(z.string()), { description: 'Exclusive; null: never expires' }),
+    unit: z.literal('minute'),
+    allowance: z.int(),
+    used: z.int(),
+    remaining: z.int(),
+    state: z.enum(['notStarted', 'active', 'usedUp', 'expired']),
+  }),
+  { id: 'BundleBalance' },
+);
+
+export const termViewSchema = withMeta(
+  z.object({
+    planId: z.string(),
+    contractStart: z.string(),
+    state: withMeta(z.enum(['active', 'notStarted', 'ended']), {
+      description: "ended: the catalog's no-contract rule applies",
+    }),
+    start: withMeta(z.nullable(z.string()), { description: 'First day of the current (or last) term' }),
+    end: withMeta(z.nullable(z.string()), {
+      description: 'First day after the term (exclusive); null: the plan has no term',
+    }),
+    renews: withMeta(z.boolean(), { description: 'Whether another term follows this one' }),
+    cancelled: z.boolean(),
+    cancelledAt: z.nullable(instant),
+    months: z.nullable(z.int()),
+  }),
+  { id: 'Term' },
+);
+
 export const usageSchema = withMeta(
   z.object({
     accountId: z.string(),
@@ -380,11 +419,32 @@ export const usageSchema = withMeta(
     catalogId: z.string(),
     planId: z.nullable(z.string()),
     billingTimeZone: z.string(),
+    term: withMeta(z.nullable(termViewSchema), { description: 'null: no contract' }),
+    withoutContract: withMeta(
+      z.optional(z.object({ action: z.enum(['reject', 'acceptWithoutSla']), reason: z.string() })),
+      { description: "No contract in force: the catalog's rule for new tickets" },
+    ),
     pools: z.array(poolBalanceSchema),
-    entries: z.array(ledgerEntryViewSchema),
-    totals: withMeta(z.record(z.string(), z.int()), {
-      description: 'Sum of the month’s amounts per currency',
+    bundles: z.array(bundleBalanceSchema),
+    entries: withMeta(z.array(ledgerEntryViewSchema), {
+      description:
+        'Entries booked into the month, as the export has them: late entries of closed months included, with `adjustsMonth`',
     }),
+    totals: withMeta(z.record(z.string(), z.int()), {
+      description: 'Sum of the month’s amounts per currency: the account’s totals in the month’s export',
+    }),
+    adjustments: withMeta(
+      z.array(
+        z.object({
+          adjustsMonth: z.string(),
+          totals: z.record(z.string(), z.int()),
+          entryCount: z.int(),
+        }),
+      ),
+      {
+        description: 'Late entries booked into this month, per closed month they adjust (included in totals)',
+      },
+    ),
   }),
   { id: 'Usage' },
 );

@@ -1,12 +1,17 @@
 // Account administration: create an account (unique reference prefix, idempotent), read and list
-// accounts, set the contract, and register or remove contacts within the plan's limit (004).
+// accounts, set and cancel the contract, record prepaid bundles, and register or remove contacts
+// within the plan's limit (004).
+
+import { newBundleCounter, parseBundle } from '../domain/bundles.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import { planById } from '../domain/catalog.ts';
 import { type Contract, parseContract } from '../domain/contract.ts';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
+import { localDateOf } from '../domain/period.ts';
 import { ACCOUNT_WRITE, createAccountOps, PREFIX_WRITE } from '../store/account-creation.ts';
 import {
   type AccountRecord,
+  addBundle,
   addContact,
   type ContactRecord,
   getAccount,
@@ -25,6 +30,7 @@ import {
 import type { Page } from '../store/query.ts';
 import { ConcurrentChangeError, commitThroughConflicts } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
+import { bundleBalance } from './usage.ts';
 
 /** Unforced contract saves retry a lost race this many times (a contact added meanwhile). */
 const SAVE_ATTEMPTS = 5;
@@ -157,7 +163,7 @@ export async function createAccountFor(
 export async function setContract(
   ctx: AppContext,
   accountId: string,
-  input: Omit<Contract, 'accountId'>,
+  input: Omit<Contract, 'accountId' | 'cancelledAt'>,
   ifMatch?: number,
 ): Promise<AccountRecord> {
   for (let attempt = 1; ; attempt++) {
@@ -168,6 +174,10 @@ export async function setContract(
     }
     const { catalog } = await requireCatalog(ctx.store, account.catalogId);
     const contract = checkedContract(catalog, accountId, input, '');
+    // The same contract changed (a tier, say) stays cancelled; a new plan or start is a new contract.
+    const previous = account.contract;
+    const same = previous?.planId === contract.planId && previous.startDate === contract.startDate;
+    if (same && previous?.cancelledAt) contract.cancelledAt = previous.cancelledAt;
     const changed = { ...account, contract, updatedAt: ctx.clock.now().toISOString() };
     try {
       return await saveAccount(ctx.store, changed, account.version);
@@ -176,6 +186,56 @@ export async function setContract(
         throw error;
     }
   }
+}
+
+/**
+ * Cancels the account's contract: it runs to the end of the current term and does not renew (003:
+ * cancel any time; no refund). Cancelling again keeps the first date.
+ */
+export async function cancelContract(
+  ctx: AppContext,
+  accountId: string,
+  ifMatch?: number,
+): Promise<AccountRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const account = await getAccount(ctx.store, accountId);
+    if (!account) throw new NotFoundError(`account ${accountId}`);
+    if (!account.contract) throw new NotFoundError(`contract of account ${accountId}`);
+    if (ifMatch !== undefined && ifMatch !== account.version) {
+      throw new VersionConflictError(`account ${accountId}`, account.version);
+    }
+    if (account.contract.cancelledAt) return account;
+    const now = ctx.clock.now().toISOString();
+    const changed = { ...account, contract: { ...account.contract, cancelledAt: now }, updatedAt: now };
+    try {
+      return await saveAccount(ctx.store, changed, account.version);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || ifMatch !== undefined || attempt >= SAVE_ATTEMPTS)
+        throw error;
+    }
+  }
+}
+
+/**
+ * Records a prepaid bundle the customer bought (001: 12- or 40-hour credit; 003: more hours), checked
+ * against the plan of the account's contract. The same id recorded again answers the same bundle.
+ */
+export async function recordBundle(
+  ctx: AppContext,
+  accountId: string,
+  input: unknown,
+): Promise<{ created: boolean; bundle: ReturnType<typeof bundleBalance> }> {
+  const account = await getAccount(ctx.store, accountId);
+  if (!account) throw new NotFoundError(`account ${accountId}`);
+  const { catalog } = await requireCatalog(ctx.store, account.catalogId);
+  const planId = account.contract?.planId ?? catalog.payPerUse?.plan;
+  const plan = planId === undefined ? undefined : planById(catalog, planId);
+  if (!plan) throw ValidationError.field('hours', 'the account has no plan to record bundles on');
+  const { id, ...bundle } = parseBundle(plan, input);
+  const counter = newBundleCounter(id ?? ctx.newId(), bundle);
+  const saved = await addBundle(ctx.store, accountId, counter);
+  const today = localDateOf(ctx.clock.now(), catalog.billingTimeZone);
+  return { created: saved.created, bundle: bundleBalance(saved.counter, today) };
 }
 
 /** The registered-person limit of the plan that governs the account (undefined: none). */

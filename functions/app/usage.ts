@@ -1,16 +1,79 @@
-// An account's usage for one month: the balance of each entitlement pool for the period holding that
-// month, the month's ledger entries and their totals per currency. The live pool counter answers
-// for its own period; a period it has moved past is summed from that period's ledger entries.
+// An account's usage for one month: its contract term, the balance of each entitlement pool for the
+// period holding that month and of its prepaid bundles, and the month's ledger entries and totals per
+// currency. Entries and totals are the account's part of that month's export, by construction: the
+// same attribution rule and line sums (invoice.ts `monthStatement`); late entries show under the open
+// month they were booked into, with the month they adjust. The live pool counter answers for its own
+// period; a period it has moved past is summed from that period's ledger entries.
+import {
+  type Bundle,
+  bundleIdOf,
+  bundleLeft,
+  bundleMinutes,
+  bundleState,
+  isBundleCounter,
+} from '../domain/bundles.ts';
+import type { Catalog } from '../domain/catalog.ts';
 import { planById } from '../domain/catalog.ts';
-import { allowanceUnits, meteringFor, type PoolUsage, periodOf, usageOn } from '../domain/entitlements.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { type LedgerEntry, totalsByCurrency } from '../domain/ledger.ts';
-import { compareDates, localDateOf, type Period } from '../domain/period.ts';
+import { type Contract, contractStanding } from '../domain/contract.ts';
+import {
+  allowanceUnits,
+  type Metering,
+  meteringFor,
+  type PoolUsage,
+  periodOf,
+  usageOn,
+} from '../domain/entitlements.ts';
+import { NotFoundError, RejectedError, ValidationError } from '../domain/errors.ts';
+import { monthStatement } from '../domain/invoice.ts';
+import type { LedgerEntry } from '../domain/ledger.ts';
+import { compareDates, localDateOf, monthOf, type Period, startOfLocalDate } from '../domain/period.ts';
 import type { Pool } from '../domain/plan.ts';
 import { getAccountState } from '../store/accounts.ts';
 import { requireCatalog } from '../store/catalogs.ts';
-import { ledgerOfAccount } from '../store/ledger.ts';
+import { ledgerBookedInMonth, ledgerOfAccount } from '../store/ledger.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
+
+/** A prepaid bundle's balance on a local date. */
+export function bundleBalance(
+  counter: { poolId: string; used: number; bundle?: Bundle | undefined },
+  date: string,
+) {
+  if (!isBundleCounter(counter)) throw new RangeError(`${counter.poolId} is not a bundle`);
+  const { bundle } = counter;
+  return {
+    id: bundleIdOf(counter.poolId)!,
+    poolId: counter.poolId,
+    hours: bundle.hours,
+    ...(bundle.tier !== undefined ? { tier: bundle.tier } : {}),
+    purchasedOn: bundle.purchasedOn,
+    expiresOn: bundle.expiresOn ?? null,
+    unit: 'minute' as const,
+    allowance: bundleMinutes(bundle),
+    used: counter.used,
+    remaining: bundleLeft(counter),
+    state: bundleState(counter, date),
+  };
+}
+
+/** The contract's term on local date `date`, as the usage view shows it (null: no contract). */
+export function termView(catalog: Catalog, contract: Contract | undefined, date: string) {
+  if (!contract) return null;
+  const plan = planById(catalog, contract.planId);
+  if (!plan) return null;
+  const standing = contractStanding(plan, contract, date, catalog.billingTimeZone);
+  const term = standing.state === 'notStarted' ? undefined : standing.term;
+  return {
+    planId: contract.planId,
+    contractStart: contract.startDate,
+    state: standing.state,
+    start: term?.start ?? null,
+    end: term?.end ?? null,
+    renews: standing.state === 'active' ? (term ? term.renews : true) : false,
+    cancelled: contract.cancelledAt !== undefined,
+    cancelledAt: contract.cancelledAt ?? null,
+    months: plan.term?.months ?? null,
+  };
+}
 
 export interface PoolBalance {
   poolId: string;
@@ -93,6 +156,11 @@ export async function usageOf(ctx: AppContext, principal: Principal, accountId: 
       `is in the future; the current month in ${catalog.billingTimeZone} is ${current}`,
     );
   }
+  // Before the account existed there is nothing to show, not a full allowance.
+  const opened = monthOf(new Date(account.createdAt), catalog.billingTimeZone);
+  if (wanted < opened) {
+    throw ValidationError.field('query.month', `is before the account was created (${opened})`);
+  }
   // The balance as of today for the current month, as of the month's last day for a past one.
   const asOf = wanted === current ? today : lastDayOf(wanted);
   const ledger = new Map<string, Promise<LedgerEntry[]>>();
@@ -100,14 +168,23 @@ export async function usageOf(ctx: AppContext, principal: Principal, accountId: 
     if (!ledger.has(m)) ledger.set(m, ledgerOfAccount(ctx.store, accountId, m));
     return ledger.get(m)!;
   };
-  const entries = [...(await entriesOf(wanted))].sort(
-    (a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id),
-  );
+  const statement = monthStatement(wanted, await ledgerBookedInMonth(ctx.store, accountId, wanted));
 
-  const planId = account.contract?.planId ?? catalog.payPerUse?.plan;
+  // The plan that metered the account on that day: the contract's while in force, else the no-contract rule.
+  let metering: Metering | undefined;
+  try {
+    metering = meteringFor(
+      catalog,
+      accountId,
+      account.contract,
+      startOfLocalDate(asOf, catalog.billingTimeZone),
+    );
+  } catch (error) {
+    if (!(error instanceof RejectedError)) throw error;
+  }
+  const planId = metering?.withoutContract ? null : (metering?.plan.id ?? null);
   const pools: PoolBalance[] = [];
-  if (planId !== undefined && planById(catalog, planId)) {
-    const metering = meteringFor(catalog, accountId, account.contract);
+  if (metering && planById(catalog, metering.plan.id)) {
     for (const pool of metering.plan.pools) {
       const period = periodOf(metering, pool, asOf);
       const counter: PoolUsage | undefined = state.pools.find((p) => p.poolId === pool.id);
@@ -128,10 +205,14 @@ export async function usageOf(ctx: AppContext, principal: Principal, accountId: 
     accountId,
     month: wanted,
     catalogId: catalog.id,
-    planId: planId ?? null,
+    planId,
     billingTimeZone: catalog.billingTimeZone,
+    term: termView(catalog, account.contract, asOf),
+    ...(metering?.withoutContract ? { withoutContract: metering.withoutContract } : {}),
     pools,
-    entries: entries.map(({ accountId: _a, ...entry }) => entry),
-    totals: totalsByCurrency(entries),
+    bundles: state.pools.filter(isBundleCounter).map((counter) => bundleBalance(counter, asOf)),
+    entries: statement.entries.map(({ accountId: _a, ...entry }) => entry),
+    totals: statement.totals,
+    adjustments: statement.adjustments,
   };
 }

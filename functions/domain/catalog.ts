@@ -39,8 +39,23 @@ export const catalogSchema = withMeta(
     plans: z.array(planSchema).check(z.minLength(1, 'a catalog needs at least one plan')),
     payPerUse: withMeta(z.optional(z.strictObject({ plan: idSchema })), {
       description:
-        'Plan for accounts without a contract (000: USD 70 per ticket); absent: a contract is required',
+        'Plan for accounts without a contract, or whose contract ended (000: USD 70 per ticket); absent: `withoutContract` decides',
     }),
+    withoutContract: withMeta(
+      z.optional(
+        z.discriminatedUnion('action', [
+          z.strictObject({
+            action: z.literal('reject'),
+            reason: z.string().check(z.minLength(1), z.maxLength(4000)),
+          }),
+          z.strictObject({ action: z.literal('acceptWithoutSla'), plan: idSchema }),
+        ]),
+      ),
+      {
+        description:
+          'Accounts without a contract in force and no payPerUse plan: refuse new tickets with `reason` (shown to the customer), or accept them on `plan` without SLA clocks and without charge',
+      },
+    ),
   }),
   { title: 'Support-policy catalog', description: 'Calendars and support plans of one vendor' },
 );
@@ -74,6 +89,20 @@ export function catalogIssues(catalog: Catalog): FieldIssue[] {
         message: `plan "${plan.id}" counts contract years, but pay-per-use has no contract`,
       });
     }
+  }
+  if (catalog.withoutContract?.action === 'acceptWithoutSla') {
+    const planId = catalog.withoutContract.plan;
+    if (!planIds.includes(planId))
+      issues.push({
+        field: 'withoutContract.plan',
+        message: `unknown plan "${planId}"; known: ${planIds.join(', ')}`,
+      });
+  }
+  if (catalog.payPerUse && catalog.withoutContract) {
+    issues.push({
+      field: 'withoutContract',
+      message: 'accounts without a contract use the payPerUse plan; set one of the two',
+    });
   }
   return issues;
 }

@@ -2,8 +2,9 @@
 // cap), goes past the allowance (bill, accept without SLA, or refuse), and what it costs. Pure:
 // the caller passes the pool counters it read and writes back the counters and ledger entries
 // returned, in one transaction with put-if-absent on the entry ids.
+import { type Bundle, bundleLeft, drawableBundles } from './bundles.ts';
 import { type Catalog, planById } from './catalog.ts';
-import type { Contract } from './contract.ts';
+import { type Contract, type ContractStanding, contractStanding } from './contract.ts';
 import { RejectedError } from './errors.ts';
 import { type LedgerEntry, ledgerEntry, ledgerEntryId, liveEntries, reversalOf } from './ledger.ts';
 import {
@@ -28,7 +29,15 @@ import {
 export interface Metering {
   accountId: string;
   plan: Plan;
+  /** The contract in force (absent: none, or it ended or has not started). */
   contract?: Contract;
+  /** Where the account's contract stands on the metered date (absent: no contract). */
+  standing?: ContractStanding;
+  /**
+   * No contract in force and the catalog says so: new tickets are refused with `refuse`, or accepted
+   * without SLA (`withoutSla`); either way nothing is drawn or charged.
+   */
+  withoutContract?: { action: 'reject'; reason: string } | { action: 'acceptWithoutSla'; reason: string };
   billingTimeZone: string;
   currency: string;
 }
@@ -51,6 +60,8 @@ export interface PoolUsage {
   used: number;
   carriedIn: number;
   usedOnDay?: { date: string; count: number };
+  /** Set on a prepaid bundle's balance (bundles.ts): its allowance is the bundle's, not a plan pool's. */
+  bundle?: Bundle;
 }
 
 export type Decision =
@@ -80,15 +91,72 @@ export interface Metered {
   reason: string;
 }
 
-/** The plan that meters an account: its contract's plan, else the catalog's pay-per-use plan. */
-export function meteringFor(catalog: Catalog, accountId: string, contract?: Contract): Metering {
-  const planId = contract?.planId ?? catalog.payPerUse?.plan;
-  if (planId === undefined) {
-    throw new RejectedError(`${catalog.vendor} provides support under a contract; this account has none`);
+/**
+ * The plan that meters an account on the date of `at`: its contract's plan while the contract is in
+ * force (contract.ts), else the catalog's no-contract rule: the pay-per-use plan (000), or new tickets
+ * refused or accepted without SLA as `withoutContract` says. A contract that ended meters nothing more
+ * from its package: its pools belong to its terms.
+ */
+export function meteringFor(
+  catalog: Catalog,
+  accountId: string,
+  contract: Contract | undefined,
+  at: Date,
+): Metering {
+  const base = { accountId, billingTimeZone: catalog.billingTimeZone, currency: catalog.currency };
+  let standing: ContractStanding | undefined;
+  let contractPlan: Plan | undefined;
+  if (contract) {
+    contractPlan = planById(catalog, contract.planId);
+    if (!contractPlan) throw new RangeError(`catalog ${catalog.id} has no plan "${contract.planId}"`);
+    standing = contractStanding(
+      contractPlan,
+      contract,
+      localDateOf(at, catalog.billingTimeZone),
+      catalog.billingTimeZone,
+    );
+    if (standing.state === 'active') return { ...base, plan: contractPlan, contract, standing };
   }
-  const plan = planById(catalog, planId);
-  if (!plan) throw new RangeError(`catalog ${catalog.id} has no plan "${planId}"`);
-  return { accountId, plan, contract, billingTimeZone: catalog.billingTimeZone, currency: catalog.currency };
+  const why =
+    standing?.state === 'ended'
+      ? `the contract ended on ${standing.endDate}`
+      : standing?.state === 'notStarted'
+        ? `the contract starts on ${standing.startDate}`
+        : 'this account has no contract';
+  if (catalog.payPerUse) {
+    const plan = planById(catalog, catalog.payPerUse.plan);
+    if (!plan) throw new RangeError(`catalog ${catalog.id} has no plan "${catalog.payPerUse.plan}"`);
+    return { ...base, plan, ...(standing ? { standing } : {}) };
+  }
+  const rule = catalog.withoutContract;
+  if (rule?.action === 'acceptWithoutSla') {
+    const plan = planById(catalog, rule.plan);
+    if (!plan) throw new RangeError(`catalog ${catalog.id} has no plan "${rule.plan}"`);
+    return {
+      ...base,
+      plan: unmetered(plan),
+      ...(standing ? { standing } : {}),
+      withoutContract: {
+        action: 'acceptWithoutSla',
+        reason: `${why}: accepted without SLA and without charge`,
+      },
+    };
+  }
+  const reason = rule?.reason ?? `${catalog.vendor} provides support under a contract`;
+  // Never had one: nothing to meter at all. Had one: its tickets still take work, unmetered.
+  if (!contractPlan) throw new RejectedError(`${reason} (${why})`);
+  return {
+    ...base,
+    plan: unmetered(contractPlan),
+    ...(standing ? { standing } : {}),
+    withoutContract: { action: 'reject', reason: `${reason} (${why})` },
+  };
+}
+
+/** A plan's severities and SLA without anything that draws or charges. */
+function unmetered(plan: Plan): Plan {
+  const { timeBilling: _t, ticketFee: _f, ...rest } = plan;
+  return { ...rest, pools: [] };
 }
 
 /** Units of allowance per period: requests, or minutes for hour pools. */
@@ -162,6 +230,10 @@ export function admitRequest(
   ticket: TicketRef,
   now: Date,
 ): Metered {
+  if (m.withoutContract?.action === 'reject') throw new RejectedError(m.withoutContract.reason);
+  if (m.withoutContract?.action === 'acceptWithoutSla') {
+    return { decision: 'overage', slaExempt: true, entries: [], usage: [], reason: m.withoutContract.reason };
+  }
   const today = localDateOf(now, m.billingTimeZone);
   const fees = ticketFee(m, ticket, now, 'acceptance');
   const hours = hourPoolCheck(m, usages, ticket, today);
@@ -281,6 +353,8 @@ function hourPoolCheck(
   }
   const usage = usageOn(m, pool, counterOf(usages, pool), today);
   if (remainingUnits(pool, usage) > 0) return 'ok';
+  // Prepaid bundles extend the hours (003: more hours reserved).
+  if (drawableBundles(usages, today).some((b) => bundleLeft(b) > 0)) return 'ok';
   if (pool.overage.action === 'reject') throw new RejectedError(pool.overage.reason);
   return pool.overage.action === 'acceptWithoutSla' ? 'withoutSla' : 'ok';
 }
@@ -417,6 +491,7 @@ export function reclassify(
     const reverse =
       ((entry.kind === 'request_consumed' || entry.kind === 'overage') && exempt(requestPool)) ||
       (entry.kind === 'time_consumed' && (exempt(hourPool) || timeExempt)) ||
+      (entry.kind === 'bundle_consumed' && timeExempt) ||
       (entry.kind === 'time_billed' && timeExempt) ||
       (entry.kind === 'ticket_fee' && (m.plan.ticketFee?.exemptKinds.includes(ticket.kind) ?? false));
     if (!reverse) continue;
@@ -424,7 +499,8 @@ export function reclassify(
       reversalOf(entry, now, `ticket ${ticket.id} reclassified as ${ticket.kind}`, m.billingTimeZone),
     );
     const counter = entry.poolId === undefined ? undefined : counters.get(entry.poolId);
-    const gaveUnits = entry.kind === 'request_consumed' || entry.kind === 'time_consumed';
+    const gaveUnits =
+      entry.kind === 'request_consumed' || entry.kind === 'time_consumed' || entry.kind === 'bundle_consumed';
     if (!gaveUnits || !counter || counter.periodStart !== entry.periodStart) continue;
     counter.used = Math.max(0, counter.used - entry.quantity);
     const day = localDateOf(new Date(entry.at), m.billingTimeZone);

@@ -2,7 +2,9 @@
 // pool, severity, unit, price and currency add up to one line (quantities and amounts summed in
 // integer minor units, never recomputed, so the export equals the ledger to the cent). Late entries
 // make separate adjustment lines naming the month they adjust. Pure and deterministic: the same
-// entries in any order give the same lines in the same order, so the same export bytes.
+// entries in any order give the same lines in the same order, so the same export bytes. The usage
+// view sums an account's month with the same functions (`monthStatement`), so its totals are the
+// export's by construction.
 import { LEDGER_KINDS, type LedgerEntry, type LedgerKind, type LedgerUnit } from './ledger.ts';
 
 export type LineType = 'usage' | 'adjustment';
@@ -77,9 +79,18 @@ function reversedKind(entry: LedgerEntry): LedgerKind | undefined {
   return LEDGER_KINDS.includes(kind) ? kind : undefined;
 }
 
+/**
+ * The month an entry counts in, for the export and for the usage view alike: the month it is booked
+ * into (month-close.ts `bookInOpenMonth`). A late entry counts in the open month it was booked into,
+ * as an adjustment naming its own month (`adjustsMonth`), never in the closed month it is dated in.
+ */
+export function attributedMonth(entry: Pick<LedgerEntry, 'month'>): string {
+  return entry.month;
+}
+
 /** Adds one entry of `month` to its account's line groups. */
 export function addToLines(groups: LineGroups, month: string, entry: LedgerEntry): void {
-  if (entry.month !== month)
+  if (attributedMonth(entry) !== month)
     throw new RangeError(`entry ${entry.id} is booked in ${entry.month}, not ${month}`);
   const reversesKind = reversedKind(entry);
   const fields = [
@@ -176,6 +187,45 @@ export function invoiceLinesOf(
   const groups: LineGroups = new Map();
   for (const entry of entries) addToLines(groups, month, entry);
   return linesOf(groups, facts);
+}
+
+/** One account's month as finance and the usage view read it: its lines, totals and adjustments. */
+export interface MonthStatement {
+  month: string;
+  /** The entries that count in the month (attributedMonth), in time order. */
+  entries: LedgerEntry[];
+  lines: InvoiceLine[];
+  /** Per currency: the export's totals for this account and month. */
+  totals: Record<string, number>;
+  /** Late entries booked into this month, per month they adjust. */
+  adjustments: { adjustsMonth: string; totals: Record<string, number>; entryCount: number }[];
+}
+
+/** The statement of `month` from any entries of the account: those attributed to another month are left out. */
+export function monthStatement(
+  month: string,
+  entries: readonly LedgerEntry[],
+  facts: AccountFacts = { pools: {} },
+): MonthStatement {
+  const counted = entries
+    .filter((e) => attributedMonth(e) === month)
+    .sort((a, b) => compareText(a.at, b.at) || compareText(a.id, b.id));
+  const lines = invoiceLinesOf(month, counted, facts);
+  const adjusted = [...new Set(lines.flatMap((l) => (l.adjustsMonth ? [l.adjustsMonth] : [])))].sort();
+  return {
+    month,
+    entries: counted,
+    lines,
+    totals: totalsOf(lines),
+    adjustments: adjusted.map((adjustsMonth) => {
+      const of = lines.filter((l) => l.adjustsMonth === adjustsMonth);
+      return {
+        adjustsMonth,
+        totals: totalsOf(of),
+        entryCount: of.reduce((n, l) => n + l.entryCount, 0),
+      };
+    }),
+  };
 }
 
 /** Amount totals per currency, currencies in code order. */

@@ -14,6 +14,8 @@ export const LEDGER_KINDS = [
   'overage',
   /** Minutes drawn from an hour pool; amount 0. */
   'time_consumed',
+  /** Minutes drawn from a prepaid bundle (bundles.ts): amount 0, paid when it was bought. */
+  'bundle_consumed',
   /** Minutes billed at an hourly rate (0 where the plan gives time past the allowance away). */
   'time_billed',
   /** A fee per ticket (000: pay per use). */
@@ -133,7 +135,10 @@ export function liveEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
   return entries.filter((e) => e.kind !== 'reversal' && !reversed.has(e.id));
 }
 
-/** Sum of amounts per currency (reversals included, so cancelled entries net to zero). */
+/**
+ * Sum of amounts per currency (reversals included, so cancelled entries net to zero).
+ * @internal the property tests' oracle: totals straight from the ledger
+ */
 export function totalsByCurrency(entries: readonly LedgerEntry[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const e of entries) totals[e.currency] = (totals[e.currency] ?? 0) + e.amount;

@@ -81,6 +81,12 @@ function addYearsMonths(date: DateFields, years: number, months: number): DateFi
   return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
 }
 
+/** Local date `date` moved by whole months; a day the month lacks becomes its last (31 Jan + 1 is 28 Feb). */
+export function shiftDate(date: string, months: number): string {
+  if (!Number.isInteger(months)) throw new RangeError(`months must be a whole number, got ${months}`);
+  return formatDate(addYearsMonths(parseDate(date), 0, months));
+}
+
 function compareFields(a: DateFields, b: DateFields): number {
   return a.year - b.year || a.month - b.month || a.day - b.day;
 }

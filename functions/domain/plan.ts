@@ -125,6 +125,14 @@ export const timeBillingSchema = z.strictObject({
   }),
   exemptKinds,
   pool: withMeta(z.optional(idSchema), { description: 'Hour pool drawn first, before anything is billed' }),
+  bundles: withMeta(z._default(z.boolean(), false), {
+    description:
+      'Prepaid hour bundles may be recorded on accounts of this plan (001: 12- and 40-hour credits); time draws on them after the hour pool',
+  }),
+  lowBalanceAt: withMeta(z.optional(positiveDuration), {
+    description:
+      'Contacts are mailed when the hour pool or a bundle falls below this much left, and when it runs out (omitted: only when it runs out)',
+  }),
 });
 type TimeBilling = z.infer<typeof timeBillingSchema>;
 
@@ -140,6 +148,10 @@ export const termSchema = z.strictObject({
   autoRenew: z.boolean(),
   price: withMeta(z.optional(moneySchema), {
     description: 'Price of one term; omitted where the seed gives none',
+  }),
+  noticeDays: withMeta(z._default(z.int().check(z.nonnegative(), z.maximum(366)), 30), {
+    description:
+      "Days before a term ends that the account's contacts are told it renews, or that the contract ends",
   }),
 });
 

@@ -4,6 +4,7 @@
 // hours) and the rest is billed at the contract's tier rate for the severity, given away, or
 // refused (003) as the pool says. Money is integer minor units: minutes x hourly rate / 60,
 // rounded half up (exact for every seed rate at 15-minute steps: $150/h is $37.50 per 15 min).
+import { bundleIdOf, bundleLeft, drawableBundles } from './bundles.ts';
 import { durationToMinutes } from './duration.ts';
 import { type Metering, type PoolUsage, remainingUnits, type TicketRef, usageOn } from './entitlements.ts';
 import { RejectedError } from './errors.ts';
@@ -34,6 +35,8 @@ export interface BilledTime {
   conversationMinutes?: number;
   /** Of those, minutes drawn from the hour pool. */
   fromPool: number;
+  /** Of those, minutes drawn from prepaid bundles. */
+  fromBundles?: number;
   entries: LedgerEntry[];
   usage: PoolUsage[];
   reason: string;
@@ -113,19 +116,22 @@ export function billTime(
   const base = { accountId: m.accountId, at: entry.at, ticketId: ticket.id, currency: m.currency };
 
   const pool = hourPoolOf(m.plan);
+  const workDate = localDateOf(entry.at, m.billingTimeZone);
+  const bundles = drawableBundles(usages, workDate);
   let rest = minutes;
   let fromPool = 0;
   let pastAllowance = false;
   if (pool && !pool.exemptKinds.includes(ticket.kind)) {
     const stored = usages.find((u) => u.poolId === pool.id);
-    const counter = usageOn(m, pool, stored, localDateOf(entry.at, m.billingTimeZone));
+    const counter = usageOn(m, pool, stored, workDate);
     const left = remainingUnits(pool, counter);
     // 003: with nothing left the work is refused; an entry that overruns what is left was agreed
     // while hours remained, so its overrun is recorded (free of charge) rather than refused.
-    if (left === 0 && pool.overage.action === 'reject') throw new RejectedError(pool.overage.reason);
+    const bundled = bundles.reduce((sum, b) => sum + bundleLeft(b), 0);
+    if (left === 0 && bundled === 0 && pool.overage.action === 'reject')
+      throw new RejectedError(pool.overage.reason);
     fromPool = Math.min(minutes, left);
     rest = minutes - fromPool;
-    pastAllowance = rest > 0;
     if (fromPool > 0) {
       usage.push({ ...counter, used: counter.used + fromPool });
       entries.push(
@@ -146,6 +152,37 @@ export function billTime(
       );
     }
   }
+  // Prepaid bundles next, earliest expiry first; they were paid when bought, so they cost nothing here.
+  let fromBundles = 0;
+  for (const bundle of bundles) {
+    if (rest === 0) break;
+    const take = Math.min(rest, bundleLeft(bundle));
+    const tier = bundle.bundle.tier === undefined ? undefined : rateTierFor(m.plan, bundle.bundle.tier);
+    const worth =
+      tier && Object.hasOwn(tier.perHour, ticket.severity) ? tier.perHour[ticket.severity] : undefined;
+    const { version: _version, ...counter } = bundle as typeof bundle & { version?: number };
+    usage.push({ ...counter, used: counter.used + take });
+    entries.push(
+      ledgerEntry(
+        {
+          ...base,
+          id: ledgerEntryId('bundle_consumed', ticket.id, entry.id, bundleIdOf(bundle.poolId)!),
+          poolId: bundle.poolId,
+          periodStart: bundle.periodStart,
+          kind: 'bundle_consumed',
+          quantity: take,
+          unit: 'minute',
+          ...(worth ? { hourlyRate: worth.amount } : {}),
+          amount: 0,
+          reason: `${take} min from prepaid bundle ${bundleIdOf(bundle.poolId)}${tier ? ` (${tier.id})` : ''}, ${bundleLeft(bundle) - take} min left`,
+        },
+        m.billingTimeZone,
+      ),
+    );
+    rest -= take;
+    fromBundles += take;
+  }
+  pastAllowance = pool !== undefined && rest > 0 && !pool.exemptKinds.includes(ticket.kind);
   if (rest > 0) {
     const { rate, why } = rateFor(m, ticket, pastAllowance);
     entries.push(
@@ -170,9 +207,10 @@ export function billTime(
     minutes,
     conversationMinutes,
     fromPool,
+    ...(fromBundles > 0 ? { fromBundles } : {}),
     entries,
     usage,
-    reason: `${entry.minutes} min logged, ${minutes} counted, ${fromPool} from the pool`,
+    reason: `${entry.minutes} min logged, ${minutes} counted, ${fromPool} from the pool${fromBundles > 0 ? `, ${fromBundles} from bundles` : ''}`,
   };
 }
 

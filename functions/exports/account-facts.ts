@@ -2,11 +2,12 @@
 // of each pool in the period holding the month's last day. Read from the account's partition (pool
 // counters) and its catalog when the month closes. A pool whose counter already moved past that
 // period (usage in the settle hour of a monthly pool) shows no remaining figure rather than a wrong one.
+import { bundleLeft, isBundleCounter } from '../domain/bundles.ts';
 import type { Catalog } from '../domain/catalog.ts';
 import { meteringFor, periodOf, remainingUnits, usageOn } from '../domain/entitlements.ts';
 import type { AccountFacts } from '../domain/invoice.ts';
 import { addMonths } from '../domain/month-close.ts';
-import { addDays, compareDates } from '../domain/period.ts';
+import { addDays, compareDates, startOfLocalDate } from '../domain/period.ts';
 import { getAccountState } from '../store/accounts.ts';
 import { getCatalog } from '../store/catalogs.ts';
 import type { StoreContext } from '../store/context.ts';
@@ -17,14 +18,23 @@ export function factsOf(
   state: NonNullable<Awaited<ReturnType<typeof getAccountState>>>,
   month: string,
 ): AccountFacts {
-  let metering: ReturnType<typeof meteringFor>;
-  try {
-    metering = meteringFor(catalog, state.account.id, state.account.contract);
-  } catch {
-    return { pools: {} };
-  }
   const lastDay = addDays(`${addMonths(month, 1)}-01`, -1);
   const pools: AccountFacts['pools'] = {};
+  // Prepaid bundles are pools too: their lines show what is left of them.
+  for (const counter of state.pools.filter(isBundleCounter)) {
+    pools[counter.poolId] = { unit: 'minute', remaining: bundleLeft(counter) };
+  }
+  let metering: ReturnType<typeof meteringFor>;
+  try {
+    metering = meteringFor(
+      catalog,
+      state.account.id,
+      state.account.contract,
+      startOfLocalDate(lastDay, catalog.billingTimeZone),
+    );
+  } catch {
+    return { pools };
+  }
   for (const pool of metering.plan.pools) {
     const unit = pool.unit === 'hour' ? 'minute' : 'request';
     const stored = state.pools.find((p) => p.poolId === pool.id);
@@ -36,7 +46,7 @@ export function factsOf(
     const usage = usageOn(metering, pool, stored, lastDay);
     pools[pool.id] = { unit, remaining: remainingUnits(pool, usage) };
   }
-  return { planId: metering.plan.id, pools };
+  return { ...(metering.withoutContract ? {} : { planId: metering.plan.id }), pools };
 }
 
 /** The store-backed facts lookup the close uses. */

@@ -18,7 +18,9 @@ export type OutboundKind =
   | 'slaBreached'
   | 'unknownSender'
   | 'oversized'
-  | 'refused';
+  | 'refused'
+  | 'contractNotice'
+  | 'balanceNotice';
 
 export interface ComposedMail {
   kind: OutboundKind;
@@ -315,4 +317,109 @@ export function refusedReply(
 ): ComposedMail {
   const text = `We could not open a ticket for your message under your support plan:\n\n${reason}\n`;
   return answer('refused', to, inbound, unique, settings, text);
+}
+
+/** Mail about an account rather than a ticket (its contract, its balances): to its contacts, automatic. */
+function accountMail(
+  kind: OutboundKind,
+  to: readonly string[],
+  subject: string,
+  unique: string,
+  settings: MailSettings,
+  text: string,
+): ComposedMail {
+  const messageId = outboundMessageId(undefined, unique, settings);
+  return {
+    kind,
+    messageId,
+    automatic: true,
+    mail: {
+      from: from(settings),
+      to: [...to],
+      subject,
+      text,
+      headers: { ...threadHeaders(messageId, {}, settings), ...automaticHeaders(settings, 'auto-generated') },
+    },
+  };
+}
+
+export interface ContractNoticeFacts {
+  accountName: string;
+  planName: string;
+  kind: 'renewal' | 'end';
+  /** Last day of the term (local date). */
+  lastDay: string;
+  /** First day of the next term, when it renews. */
+  nextStart: string;
+  /** What applies after an end, in a sentence. */
+  afterEnd: string;
+}
+
+/** Before a term ends: it renews on a date, or the contract ends and what applies after it. */
+export function contractNotice(
+  to: readonly string[],
+  facts: ContractNoticeFacts,
+  unique: string,
+  settings: MailSettings,
+): ComposedMail {
+  const lines =
+    facts.kind === 'renewal'
+      ? [
+          `Your ${facts.planName} support contract for ${facts.accountName} renews on ${facts.nextStart} for another term.`,
+          `The current term runs to ${facts.lastDay}. To stop the renewal, ask us to cancel the contract before then.`,
+        ]
+      : [
+          `Your ${facts.planName} support contract for ${facts.accountName} ends after ${facts.lastDay} and does not renew.`,
+          facts.afterEnd,
+          'To keep your support plan, contact us to renew it.',
+        ];
+  return accountMail(
+    'contractNotice',
+    to,
+    facts.kind === 'renewal'
+      ? `Your support contract renews on ${facts.nextStart}`
+      : `Your support contract ends after ${facts.lastDay}`,
+    unique,
+    settings,
+    `${lines.join('\n\n')}\n\nThis is an automatic message about your support contract.\n`,
+  );
+}
+
+export interface BalanceNoticeFacts {
+  accountName: string;
+  /** "your 12-hour bundle bought on 2026-12-01", "the included support hours". */
+  what: string;
+  kind: 'low' | 'empty';
+  minutesLeft: number;
+  /** What happens to time once it is all used. */
+  afterwards: string;
+}
+
+function hoursText(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : ''].filter(Boolean).join(' ') || '0 h';
+}
+
+/** A prepaid balance fell below the plan's threshold, or ran out. */
+export function balanceNotice(
+  to: readonly string[],
+  facts: BalanceNoticeFacts,
+  unique: string,
+  settings: MailSettings,
+): ComposedMail {
+  const text =
+    facts.kind === 'low'
+      ? `${hoursText(facts.minutesLeft)} of ${facts.what} ${facts.minutesLeft === 1 ? 'is' : 'are'} left for ${facts.accountName}.`
+      : `All of ${facts.what} for ${facts.accountName} is used.`;
+  return accountMail(
+    'balanceNotice',
+    to,
+    facts.kind === 'low'
+      ? 'Your prepaid support hours are running low'
+      : 'Your prepaid support hours are used up',
+    unique,
+    settings,
+    `${text}\n\n${facts.afterwards}\n\nThis is an automatic message about your support balance.\n`,
+  );
 }

@@ -3,6 +3,7 @@
 // what opening a ticket needs before its single write transaction.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { type BundleCounter, bundleSchema } from '../domain/bundles.ts';
 import type { Contract } from '../domain/contract.ts';
 import type { PoolUsage } from '../domain/entitlements.ts';
 import { ConflictError, NotFoundError, RejectedError, VersionConflictError } from '../domain/errors.ts';
@@ -87,6 +88,7 @@ const poolSchema: z.ZodMiniType<PoolRecord> = z.looseObject({
   used: z.number(),
   carriedIn: z.number(),
   usedOnDay: z.optional(z.looseObject({ date: z.string(), count: z.number() })),
+  bundle: z.optional(bundleSchema),
   version: z.int(),
 });
 
@@ -119,6 +121,53 @@ export function savePoolOp(
 ): WriteOp {
   const record: PoolRecord = { ...pool, version: expectedVersion + 1 };
   return putVersioned(ctx, `pool:${pool.poolId}`, poolCodec(accountId).toItem(record), expectedVersion);
+}
+
+/**
+ * Records a prepaid bundle as a new balance counter (version 1). Recording the same bundle again
+ * answers the stored one; another bundle under the same id is a conflict.
+ */
+export async function addBundle(
+  ctx: StoreContext,
+  accountId: string,
+  counter: BundleCounter,
+): Promise<{ counter: PoolRecord; created: boolean }> {
+  const record: PoolRecord = { ...counter, version: 1 };
+  try {
+    await commitThroughConflicts(ctx, [
+      {
+        label: 'account',
+        ConditionCheck: {
+          TableName: ctx.tableName,
+          Key: keys.account(accountId),
+          ConditionExpression: 'attribute_exists(PK)',
+        },
+      },
+      putVersioned(ctx, `pool:${counter.poolId}`, poolCodec(accountId).toItem(record), 0),
+    ]);
+    return { counter: record, created: true };
+  } catch (error) {
+    if (!(error instanceof ConcurrentChangeError)) throw error;
+    if (error.lost('account')) throw new NotFoundError(`account ${accountId}`);
+    const stored = await getPool(ctx, accountId, counter.poolId);
+    if (stored && JSON.stringify(stored.bundle) === JSON.stringify(counter.bundle)) {
+      return { counter: stored, created: false };
+    }
+    throw new ConflictError(
+      `bundle ${counter.poolId.slice('bundle:'.length)} is already recorded with other terms`,
+    );
+  }
+}
+
+async function getPool(
+  ctx: StoreContext,
+  accountId: string,
+  poolId: string,
+): Promise<PoolRecord | undefined> {
+  const result = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: keys.pool(accountId, poolId), ConsistentRead: true }),
+  );
+  return result.Item ? poolCodec(accountId).fromItem(result.Item) : undefined;
 }
 
 /**

@@ -34,6 +34,29 @@ export function ledgerOfAccount(ctx: StoreContext, accountId: string, month: str
   });
 }
 
+/**
+ * An account's entries booked into `month` (the export's selection): those dated in it, read
+ * consistently from the account's partition, and late entries of earlier months booked into it, from
+ * the month index (GSI3, `<accountId>#...`). The caller keeps those whose booked month is `month`.
+ */
+export async function ledgerBookedInMonth(
+  ctx: StoreContext,
+  accountId: string,
+  month: string,
+): Promise<LedgerEntry[]> {
+  const [dated, indexed] = await Promise.all([
+    ledgerOfAccount(ctx, accountId, month),
+    queryAll(
+      ctx,
+      { ...partitions.ledgerOfMonth(month), sortKeyPrefix: `${accountId}#` },
+      ledgerCodec.fromItem,
+    ),
+  ]);
+  const byId = new Map<string, LedgerEntry>();
+  for (const entry of [...dated, ...indexed]) if (entry.month === month) byId.set(entry.id, entry);
+  return [...byId.values()];
+}
+
 /** Where an entry is stored, `<month>#<id>`: tickets keep these to find their own entries. */
 export function ledgerRef(entry: LedgerEntry): string {
   return `${datedMonthOf(entry)}#${entry.id}`;

@@ -173,10 +173,11 @@ describe('after the month', () => {
     const customer = client(api.baseUrl, await keyFor('customer', id));
     await customer('POST', '/v1/tickets', { subject: 'December', body: 'x' });
     await customer('POST', '/v1/tickets', { subject: 'December too', body: 'x' });
+    // Before the account existed there is no usage, not a full allowance (as the export has no line).
     const november = await customer('GET', `/v1/accounts/${id}/usage?month=2026-11`);
-    expect(november.status).toBe(200);
-    expect(november.body.entries).toEqual([]);
-    expect(november.body.pools[0]).toMatchObject({ periodStart: '2026-11-01', used: 0, remaining: 5 });
+    expect(november.status).toBe(400);
+    expect(november.body.errors[0]).toMatchObject({ field: 'query.month' });
+    expect(november.body.errors[0].message).toContain('before the account was created');
     // The clock only moves forward: this test runs last.
     api.clock.set(new Date('2027-01-05T09:00:00Z'));
     await customer('POST', '/v1/tickets', { subject: 'January', body: 'x' });

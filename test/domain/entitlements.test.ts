@@ -51,7 +51,12 @@ function meter(
     ],
   };
   const catalog = parseCatalog(input);
-  return meteringFor(catalog, 'acct', { accountId: 'acct', planId: 'p', startDate });
+  return meteringFor(
+    catalog,
+    'acct',
+    { accountId: 'acct', planId: 'p', startDate },
+    new Date(`${startDate}T12:00:00Z`),
+  );
 }
 
 const ticket = (id: string, kind: 'request' | 'incident' = 'request') => ({ id, kind, severity: 'S' });
@@ -197,7 +202,7 @@ describe('request pools', () => {
         },
       ],
     });
-    expect(() => meteringFor(catalog, 'acct')).toThrow(RejectedError);
+    expect(() => meteringFor(catalog, 'acct', undefined, new Date())).toThrow(RejectedError);
   });
 });
 

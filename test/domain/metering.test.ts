@@ -59,7 +59,7 @@ describe('meterTicketEvents', () => {
 
   it('the first resolution of a processed ticket is charged where the plan charges at resolution', () => {
     // No contract: the catalog's pay-per-use plan.
-    const performars = meteringFor(loadExample('performars'), 'acct-9');
+    const performars = meteringFor(loadExample('performars'), 'acct-9', undefined, now);
     expect(eventsNeedMetering([resolved(0)])).toBe(true);
     const effects = meterTicketEvents(performars, [], 't-9', [resolved(0)], [], now);
     expect(effects.entries.map((e) => [e.kind, e.amount, e.currency])).toEqual([['ticket_fee', 7000, 'USD']]);

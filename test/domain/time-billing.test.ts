@@ -29,7 +29,12 @@ function meter(plan: Record<string, unknown>): Metering {
       },
     ],
   });
-  return meteringFor(catalog, 'acct', { accountId: 'acct', planId: 'p', startDate: '2026-01-01' });
+  return meteringFor(
+    catalog,
+    'acct',
+    { accountId: 'acct', planId: 'p', startDate: '2026-01-01' },
+    new Date('2026-01-01T12:00:00Z'),
+  );
 }
 
 const hourPool = (overage: Record<string, unknown>) => ({

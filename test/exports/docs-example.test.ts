@@ -26,7 +26,12 @@ const EXAMPLE = new URL('../../docs/examples/usage-2026-11.csv', import.meta.url
 
 /** One account's month: its metering, pool counters and ledger entries as the use cases keep them. */
 function account(catalog: Catalog, id: string, contract?: Omit<Contract, 'accountId'>) {
-  const m = meteringFor(catalog, id, contract ? { ...contract, accountId: id } : undefined);
+  const m = meteringFor(
+    catalog,
+    id,
+    contract ? { ...contract, accountId: id } : undefined,
+    new Date('2026-11-02T12:00:00Z'),
+  );
   let usages: PoolUsage[] = [];
   const entries: LedgerEntry[] = [];
   let tickets = 0;

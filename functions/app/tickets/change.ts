@@ -79,7 +79,8 @@ export function changeTicket(
     if (eventsNeedMetering(events) && !state) throw new NotFoundError(`account ${ticket.accountId}`);
     const effects = state
       ? meterTicketEvents(
-          meteringFor(catalog, state.account.id, state.account.contract),
+          // A ticket is metered by the contract in force when it was opened.
+          meteringFor(catalog, state.account.id, state.account.contract, new Date(ticket.createdAt)),
           poolUsages(state),
           ticket.id,
           events,

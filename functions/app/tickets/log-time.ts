@@ -11,6 +11,7 @@ import { type TimeEntryRecord, timeEntryOp } from '../../store/messages.ts';
 import type { TicketRecord } from '../../store/tickets.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { commit, withRetries } from '../../store/transact.ts';
+import { balanceMailOps } from '../balances.ts';
 import type { AppContext, Principal } from '../context.ts';
 import type { Changed } from './change.ts';
 import { ledgerOps, poolOps, poolUsages } from './record.ts';
@@ -55,8 +56,9 @@ export async function logTime(
     const id = ctx.newId();
     const conversation = input.conversationId;
     const prior = conversation ? (ticket.workByConversation?.[conversation] ?? 0) : 0;
+    const metering = meteringFor(catalog, state.account.id, state.account.contract, workedAt ?? now);
     const billed = billTime(
-      meteringFor(catalog, state.account.id, state.account.contract),
+      metering,
       poolUsages(state),
       { id: ticket.id, kind: ticket.kind, severity: ticket.severity },
       {
@@ -98,6 +100,7 @@ export async function logTime(
       timeEntryOp(ctx.store, entry),
       ...poolOps(ctx, ticket.accountId, state.pools, billed.usage),
       ...ledgerOps(ctx, entries, now),
+      ...balanceMailOps(ctx, state, metering, billed.usage),
     ]);
     return { ticket: next, events: [], catalog, changed: true, entry };
   });

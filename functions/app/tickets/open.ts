@@ -74,9 +74,9 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
       const state = await getAccountState(ctx.store, input.accountId);
       if (!state) throw new NotFoundError(`account ${input.accountId}`);
       const { catalog } = await requireCatalog(ctx.store, state.account.catalogId);
-      const metering = meteringFor(catalog, state.account.id, state.account.contract);
-      const plan = metering.plan;
       const now = ctx.clock.now();
+      const metering = meteringFor(catalog, state.account.id, state.account.contract, now);
+      const plan = metering.plan;
       const id = input.id ?? ctx.newId();
       const severity = input.severity ?? plan.defaultSeverity;
       const kind = input.kind ?? 'request';
