@@ -7,4 +7,4 @@ export type { TicketRecord } from '../store/tickets.ts';
 export { type Changed, changeTicket, fireTimer, patchCommands, replyToTicket } from './tickets/change.ts';
 export { logTime, MAX_WORKED_AGO_MS } from './tickets/log-time.ts';
 export { openTicketFor } from './tickets/open.ts';
-export { loadTicket, type TicketView, ticketView } from './tickets/view.ts';
+export { type Audience, audienceOf, loadTicket, type TicketView, ticketView } from './tickets/view.ts';
