@@ -93,6 +93,15 @@ export async function usageOf(ctx: AppContext, principal: Principal, accountId: 
       `is in the future; the current month in ${catalog.billingTimeZone} is ${current}`,
     );
   }
+  // Before the account existed there is no usage to show, not a full allowance (the export has no
+  // line for it either).
+  const opened = localDateOf(new Date(account.createdAt), catalog.billingTimeZone).slice(0, 7);
+  if (wanted < opened) {
+    throw ValidationError.field(
+      'query.month',
+      `is before account ${accountId} existed; its usage starts in ${opened}`,
+    );
+  }
   // The balance as of today for the current month, as of the month's last day for a past one.
   const asOf = wanted === current ? today : lastDayOf(wanted);
   const ledger = new Map<string, Promise<LedgerEntry[]>>();
