@@ -42,6 +42,8 @@ describe('B2Bee Standard (seed 004)', () => {
     mailed = await ticketBySubject(account, 'Orders do not reach the warehouse');
     expect(mailed.reference).toMatch(/^B2B-\d+$/);
     expect(mailed.channel).toBe('email');
+    // Opened by mail, it is a declaration like any customer's, waiting for B2Bee to assess it.
+    expect(mailed).toMatchObject({ declared: { kind: 'request', severity: 'Minor' }, assessed: null });
     // "The Credit represents each separate request sent to technical support": Standard has 5 a month.
     expect(mailed.entitlement.decision).toBe('consume');
     expect(mailed.entitlement.reason).toContain('1 of 5');
