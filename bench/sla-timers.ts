@@ -58,6 +58,8 @@ async function seedTickets(store: StoreContext, desk: Catalog, count: number): P
         subject: 'Bench',
         severity: SEVERITIES[i % SEVERITIES.length]!,
         kind: 'incident',
+        // Assessed as they open, so the mixed severities apply (B2Bee assesses a customer's).
+        openedBy: { role: 'staff', keyId: 'bench' },
       },
       new Date(START.getTime() + (i * 3_600_000) / count),
       ticketContextOf(desk, plan),

@@ -404,7 +404,11 @@ export const adminRoutes = {
     path: accountIdPath,
     headers: ifMatchHeader,
     responses: {
-      200: { description: 'The account, its contract with `cancelledAt`', schema: accountSchema },
+      200: {
+        description: 'The account, its contract with `cancelledAt`',
+        schema: accountSchema,
+        headers: versioned,
+      },
       ...problems,
       ...notFound,
       ...stale,

@@ -25,7 +25,10 @@ const instant = withMeta(z.string(), { format: 'date-time', example: '2026-12-01
 export const slaClockViewSchema = withMeta(
   z.object({
     metric: z.enum(['acknowledge', 'firstResponse', 'resolution']),
-    state: z.enum(['running', 'paused', 'met', 'breached']),
+    state: withMeta(z.enum(['running', 'paused', 'met', 'stopped', 'breached']), {
+      description:
+        '`stopped`: the ticket no longer needs the clock although its event never happened (resolved before any agent reply): not met',
+    }),
     calendarId: z.string(),
     targetMs: z.int(),
     dueAt: z.optional(instant),
@@ -35,10 +38,49 @@ export const slaClockViewSchema = withMeta(
     overdueMs: z.int(),
     breached: z.boolean(),
     paused: z.boolean(),
+    met: withMeta(z.boolean(), { description: "True only when the clock's event happened in time or late" }),
     breachedAt: z.optional(instant),
     metAt: z.optional(instant),
+    stoppedAt: z.optional(instant),
   }),
   { id: 'SlaClock' },
+);
+
+const classificationSchema = z.object({ kind: z.enum(TICKET_KINDS), severity: z.string() });
+
+/** What a new ticket used, for the customer (the acknowledgement says the same in words). */
+export const customerNoteSchema = withMeta(
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('consumed'),
+      used: z.int(),
+      allowance: z.int(),
+      period: z.enum(['month', 'contractYear']),
+    }),
+    z.object({
+      kind: z.literal('deferred'),
+      until: instant,
+      cap: z.int(),
+      used: z.int(),
+      allowance: z.int(),
+      period: z.enum(['month', 'contractYear']),
+    }),
+    z.object({ kind: z.literal('overage'), price: z.object({ amount: z.int(), currency: z.string() }) }),
+    z.object({ kind: z.literal('withoutSla'), because: z.enum(['requestsUsed', 'hoursUsed']) }),
+    z.object({ kind: z.literal('countedOnResolution'), period: z.enum(['month', 'contractYear']) }),
+    z.object({
+      kind: z.literal('fee'),
+      price: z.object({ amount: z.int(), currency: z.string() }),
+      on: z.enum(['acceptance', 'resolution']),
+    }),
+    z.object({
+      kind: z.literal('hours'),
+      remainingMinutes: z.int(),
+      period: z.enum(['month', 'contractYear']),
+    }),
+    z.object({ kind: z.literal('notCounted') }),
+  ]),
+  { id: 'UsageNote' },
 );
 
 export const ticketSchema = withMeta(
@@ -47,8 +89,18 @@ export const ticketSchema = withMeta(
     reference: withMeta(z.string(), { example: 'ACME-42' }),
     accountId: z.string(),
     subject: z.string(),
-    severity: z.string(),
-    kind: z.enum(TICKET_KINDS),
+    severity: withMeta(z.string(), { description: 'The severity in effect (see declared and assessed)' }),
+    kind: withMeta(z.enum(TICKET_KINDS), {
+      description: "The kind in effect: a customer's ticket is metered as a request until staff assess it",
+    }),
+    declared: withMeta(classificationSchema, { description: 'Kind and severity as the opener stated them' }),
+    assessed: withMeta(
+      z.nullable(z.object({ kind: z.enum(TICKET_KINDS), severity: z.string(), by: z.string(), at: instant })),
+      {
+        description:
+          'Kind and severity as staff assessed them (by: the API key id), null until then; staff opening a ticket assess it',
+      },
+    ),
     status: z.enum(TICKET_STATUSES),
     version: withMeta(z.int(), { description: 'Send it back in If-Match to update' }),
     planId: z.string(),
@@ -57,7 +109,13 @@ export const ticketSchema = withMeta(
     severityConfirmed: z.boolean(),
     slaExempt: z.boolean(),
     clocksStartAt: instant,
-    entitlement: z.object({ decision: z.string(), reason: z.string() }),
+    entitlement: z.object({
+      decision: z.string(),
+      notes: z.array(customerNoteSchema),
+      reason: withMeta(z.optional(z.string()), {
+        description: "Staff only: metering's internal reason, for agents and the ledger",
+      }),
+    }),
     relatedTicketId: z.nullable(z.string()),
     createdAt: instant,
     updatedAt: instant,
@@ -179,6 +237,10 @@ export const timeEntrySchema = withMeta(
     minutes: z.int(),
     countedMinutes: z.int(),
     fromPool: z.int(),
+    overAllowance: withMeta(z.optional(z.int()), {
+      description:
+        "Minutes past the hour pool's allowance: recorded all the same, billed or not as the plan's overage says",
+    }),
     decision: z.string(),
     conversationId: z.optional(z.string()),
     note: z.optional(z.string()),

@@ -3,6 +3,7 @@
 import type { AppContext } from '../app/context.ts';
 import { assertCanSee, type Principal } from '../app/context.ts';
 import {
+  audienceOf,
   changeTicket,
   loadTicket,
   logTime,
@@ -26,9 +27,9 @@ function authorOf(principal: Principal): MessageRecord['author'] {
   return { type: principal.role === 'customer' ? 'customer' : 'agent', keyId: principal.keyId };
 }
 
-async function view(app: AppContext, ticket: TicketRecord) {
+async function view(app: AppContext, principal: Principal, ticket: TicketRecord) {
   const { catalog } = await requireCatalog(app.store, ticket.catalogId);
-  return ticketView(ticket, catalog, app.clock.now());
+  return ticketView(ticket, catalog, app.clock.now(), audienceOf(principal.role));
 }
 
 function withVersion(status: number, ticket: TicketRecord, body: unknown): HttpResult {
@@ -82,7 +83,7 @@ export const group = routeGroup('tickets', routes, {
                 ...claim,
                 respond: (ticket, catalog) => ({
                   status: 201,
-                  body: ticketView(ticket, catalog, app.clock.now()),
+                  body: ticketView(ticket, catalog, app.clock.now(), audienceOf(principal.role)),
                 }),
               },
             }
@@ -96,7 +97,11 @@ export const group = routeGroup('tickets', routes, {
         };
       }
       return {
-        result: withVersion(201, opened.ticket, ticketView(opened.ticket, opened.catalog, app.clock.now())),
+        result: withVersion(
+          201,
+          opened.ticket,
+          ticketView(opened.ticket, opened.catalog, app.clock.now(), audienceOf(principal.role)),
+        ),
       };
     },
   ),
@@ -115,22 +120,26 @@ export const group = routeGroup('tickets', routes, {
     } else {
       throw ValidationError.field('query', 'staff keys list by accountId or by status (or both)');
     }
-    const items = await Promise.all(found.items.map((item) => view(app, item)));
+    const items = await Promise.all(found.items.map((item) => view(app, principal, item)));
     return { status: 200, body: { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) } };
   },
 
   getTicket: async ({ path, principal, app }) => {
     const { ticket, catalog } = await loadTicket(app, principal, path.id);
-    return withVersion(200, ticket, ticketView(ticket, catalog, app.clock.now()));
+    return withVersion(200, ticket, ticketView(ticket, catalog, app.clock.now(), audienceOf(principal.role)));
   },
 
   patchTicket: async ({ path, headers, body, principal, app }) => {
     const ifMatch = headers['if-match'];
-    const changed = await changeTicket(app, path.id, () => patchCommands(body), {
+    const changed = await changeTicket(app, path.id, () => patchCommands(body, principal.keyId), {
       principal,
       ...(ifMatch === undefined ? {} : { ifMatch }),
     });
-    return withVersion(200, changed.ticket, ticketView(changed.ticket, changed.catalog, app.clock.now()));
+    return withVersion(
+      200,
+      changed.ticket,
+      ticketView(changed.ticket, changed.catalog, app.clock.now(), audienceOf(principal.role)),
+    );
   },
 
   listMessages: async ({ path, query, principal, app }) => {
@@ -156,8 +165,8 @@ export const group = routeGroup('tickets', routes, {
     const { accountId: _a, messageId: _m, ...message } = result.message;
     const posted = {
       message,
-      ticket: ticketView(result.ticket, result.catalog, app.clock.now()),
-      ...(result.continuedOn ? { continuedOn: await view(app, result.continuedOn) } : {}),
+      ticket: ticketView(result.ticket, result.catalog, app.clock.now(), audienceOf(principal.role)),
+      ...(result.continuedOn ? { continuedOn: await view(app, principal, result.continuedOn) } : {}),
     };
     return { result: withVersion(201, result.ticket, posted) };
   }),
@@ -168,7 +177,7 @@ export const group = routeGroup('tickets', routes, {
     return {
       result: withVersion(201, result.ticket, {
         entry,
-        ticket: ticketView(result.ticket, result.catalog, app.clock.now()),
+        ticket: ticketView(result.ticket, result.catalog, app.clock.now(), audienceOf(principal.role)),
       }),
     };
   }),

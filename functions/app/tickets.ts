@@ -7,4 +7,4 @@ export type { TicketRecord } from '../store/tickets.ts';
 export { changeTicket, fireTimer, patchCommands, replyToTicket } from './tickets/change.ts';
 export { logTime } from './tickets/log-time.ts';
 export { openTicketFor } from './tickets/open.ts';
-export { loadTicket, ticketView } from './tickets/view.ts';
+export { audienceOf, loadTicket, ticketView } from './tickets/view.ts';

@@ -159,7 +159,10 @@ export async function usageOf(ctx: AppContext, principal: Principal, accountId: 
   // Before the account existed there is nothing to show, not a full allowance.
   const opened = monthOf(new Date(account.createdAt), catalog.billingTimeZone);
   if (wanted < opened) {
-    throw ValidationError.field('query.month', `is before the account was created (${opened})`);
+    throw ValidationError.field(
+      'query.month',
+      `is before account ${accountId} existed; its usage starts in ${opened}`,
+    );
   }
   // The balance as of today for the current month, as of the month's last day for a past one.
   const asOf = wanted === current ? today : lastDayOf(wanted);

@@ -7,6 +7,7 @@ import { type Catalog, planById } from './catalog.ts';
 import { type Contract, type ContractStanding, contractStanding } from './contract.ts';
 import { RejectedError } from './errors.ts';
 import { type LedgerEntry, ledgerEntry, ledgerEntryId, liveEntries, reversalOf } from './ledger.ts';
+import type { Money } from './money.ts';
 import {
   addDays,
   compareDates,
@@ -78,6 +79,30 @@ export type Decision =
   /** Nothing to count: the plan has no request pool (fees and time are metered elsewhere). */
   | 'accept';
 
+/**
+ * What a new ticket uses, told to the customer: structured and free of internal wording (pool ids,
+ * counters, reasons), so the mail policy can say it in plain language, or in the catalog's words.
+ */
+export type CustomerNote =
+  /** `used` of `allowance` requests of the period (a month, or a contract year) so far, this one included. */
+  | { kind: 'consumed'; used: number; allowance: number; period: Pool['period'] }
+  /** Counted on a later day (at most `cap` a day): handled from `until`. */
+  | { kind: 'deferred'; until: string; cap: number; used: number; allowance: number; period: Pool['period'] }
+  /** Past the period's allowance: billed at `price`. */
+  | { kind: 'overage'; price: Money }
+  /** Past the allowance, handled without the plan's response times. */
+  | { kind: 'withoutSla'; because: 'requestsUsed' | 'hoursUsed' }
+  /** No contract in force: accepted without the response times, for the catalog's `reason`. */
+  | { kind: 'noContract'; reason: string }
+  /** Counted when it is resolved. */
+  | { kind: 'countedOnResolution'; period: Pool['period'] }
+  /** A fee per ticket, charged when accepted or when processed. */
+  | { kind: 'fee'; price: Money; on: 'acceptance' | 'resolution' }
+  /** Time spent on it is drawn from support hours: `remainingMinutes` left in the period. */
+  | { kind: 'hours'; remainingMinutes: number; period: Pool['period'] }
+  /** It draws on nothing (an incident assessed as such, or a plan that counts nothing). */
+  | { kind: 'notCounted' };
+
 export interface Metered {
   decision: Decision;
   /** True when the ticket is accepted past the allowance on a best-effort basis. */
@@ -87,8 +112,10 @@ export interface Metered {
   entries: LedgerEntry[];
   /** Pool counters to write back (only those that changed). */
   usage: PoolUsage[];
-  /** One line for people: why this decision. */
+  /** One line for agents and the ledger: why this decision. Never shown to customers. */
   reason: string;
+  /** The same for the customer (see CustomerNote). */
+  notes: CustomerNote[];
 }
 
 /**
@@ -232,7 +259,15 @@ export function admitRequest(
 ): Metered {
   if (m.withoutContract?.action === 'reject') throw new RejectedError(m.withoutContract.reason);
   if (m.withoutContract?.action === 'acceptWithoutSla') {
-    return { decision: 'overage', slaExempt: true, entries: [], usage: [], reason: m.withoutContract.reason };
+    const reason = m.withoutContract.reason;
+    return {
+      decision: 'overage',
+      slaExempt: true,
+      entries: [],
+      usage: [],
+      reason,
+      notes: [{ kind: 'noContract', reason }],
+    };
   }
   const today = localDateOf(now, m.billingTimeZone);
   const fees = ticketFee(m, ticket, now, 'acceptance');
@@ -246,6 +281,7 @@ export function admitRequest(
       entries: [],
       usage: [],
       reason: 'the plan counts no requests',
+      notes: [],
     };
   } else if (pool.exemptKinds.includes(ticket.kind)) {
     metered = {
@@ -254,6 +290,7 @@ export function admitRequest(
       entries: [],
       usage: [],
       reason: `${ticket.kind}s do not draw on ${pool.id}`,
+      notes: [{ kind: 'notCounted' }],
     };
   } else if (pool.consumeOn === 'resolution') {
     metered = {
@@ -262,19 +299,38 @@ export function admitRequest(
       entries: [],
       usage: [],
       reason: `${pool.id} counts the request when it is resolved`,
+      notes: [{ kind: 'countedOnResolution', period: pool.period }],
     };
   } else {
     metered = consumeRequest(m, pool, counterOf(usages, pool), ticket, now, today, true);
   }
-  if (hours === 'withoutSla') {
+  const fee = m.plan.ticketFee;
+  const feeNotes: CustomerNote[] =
+    fee && !fee.exemptKinds.includes(ticket.kind)
+      ? [{ kind: 'fee', price: fee.price, on: fee.chargeOn }]
+      : [];
+  const hourNotes: CustomerNote[] =
+    hours.state === 'left'
+      ? [{ kind: 'hours', remainingMinutes: hours.remaining, period: hours.period }]
+      : [];
+  if (hours.state === 'withoutSla') {
     metered = {
       ...metered,
       decision: metered.decision === 'accept' ? 'overage' : metered.decision,
       slaExempt: true,
       reason: `${metered.reason}; support hours are used up, so it is accepted without SLA`,
+      notes: [
+        ...metered.notes.filter((n) => n.kind !== 'notCounted'),
+        { kind: 'withoutSla', because: 'hoursUsed' },
+      ],
     };
   }
-  return { ...metered, entries: [...fees, ...metered.entries] };
+  const notes = [...feeNotes, ...metered.notes, ...hourNotes];
+  return {
+    ...metered,
+    entries: [...fees, ...metered.entries],
+    notes: notes.length > 0 ? notes : [{ kind: 'notCounted' }],
+  };
 }
 
 /** Meters a resolved ticket: pools that consume on resolution, and fees charged per processed ticket. */
@@ -293,6 +349,7 @@ export function resolveRequest(
     entries: [],
     usage: [],
     reason: 'nothing counted at resolution',
+    notes: [],
   };
   if (pool?.consumeOn === 'resolution') {
     metered = pool.exemptKinds.includes(ticket.kind)
@@ -302,6 +359,7 @@ export function resolveRequest(
           entries: [],
           usage: [],
           reason: `${ticket.kind}s do not draw on ${pool.id}`,
+          notes: [{ kind: 'notCounted' }],
         }
       : consumeRequest(m, pool, counterOf(usages, pool), ticket, now, today, false);
   }
@@ -336,27 +394,39 @@ function ticketFee(
   ];
 }
 
-/** Whether a new ticket may be opened against the hour pool: refused or accepted without SLA when used up. */
+type HourCheck =
+  | { state: 'none' }
+  | { state: 'left'; remaining: number; period: Pool['period'] }
+  | { state: 'withoutSla' };
+
+/**
+ * Whether a new ticket may be opened against the hour pool, and what is left of it: refused or
+ * accepted without SLA when used up, as the pool's overage says.
+ */
 function hourPoolCheck(
   m: Metering,
   usages: readonly PoolUsage[],
   ticket: TicketRef,
   today: string,
-): 'ok' | 'withoutSla' {
+): HourCheck {
   const pool = hourPoolOf(m.plan);
   if (
     !pool ||
     pool.exemptKinds.includes(ticket.kind) ||
     m.plan.timeBilling?.exemptKinds.includes(ticket.kind)
   ) {
-    return 'ok';
+    return { state: 'none' };
   }
   const usage = usageOn(m, pool, counterOf(usages, pool), today);
-  if (remainingUnits(pool, usage) > 0) return 'ok';
+  const remaining = remainingUnits(pool, usage);
+  if (remaining > 0) return { state: 'left', remaining, period: pool.period };
   // Prepaid bundles extend the hours (003: more hours reserved).
-  if (drawableBundles(usages, today).some((b) => bundleLeft(b) > 0)) return 'ok';
+  const bundled = drawableBundles(usages, today).reduce((sum, b) => sum + bundleLeft(b), 0);
+  if (bundled > 0) return { state: 'left', remaining: bundled, period: pool.period };
   if (pool.overage.action === 'reject') throw new RejectedError(pool.overage.reason);
-  return pool.overage.action === 'acceptWithoutSla' ? 'withoutSla' : 'ok';
+  return pool.overage.action === 'acceptWithoutSla'
+    ? { state: 'withoutSla' }
+    : { state: 'left', remaining: 0, period: pool.period };
 }
 
 function consumeRequest(
@@ -417,6 +487,23 @@ function consumeRequest(
       reason: deferred
         ? `at most ${pool.dailyCap} ${pool.unit}s a day: counted on ${day}, and handled from then`
         : entry.reason,
+      notes: [
+        deferred
+          ? {
+              kind: 'deferred',
+              until: at.toISOString(),
+              cap: pool.dailyCap ?? 0,
+              used: next.used,
+              allowance: allowanceUnits(pool) + usage.carriedIn,
+              period: pool.period,
+            }
+          : {
+              kind: 'consumed',
+              used: next.used,
+              allowance: allowanceUnits(pool) + usage.carriedIn,
+              period: pool.period,
+            },
+      ],
     };
   }
   // Past the allowance: the daily cap limits allowance units only, so overage is never deferred.
@@ -430,6 +517,7 @@ function consumeRequest(
       entries: [],
       usage: changed(stored, usage),
       reason: `${allowance}: accepted without SLA`,
+      notes: [{ kind: 'withoutSla', because: 'requestsUsed' }],
     };
   }
   if (overage.action !== 'bill')
@@ -458,6 +546,7 @@ function consumeRequest(
     entries: [entry],
     usage: changed(stored, usage),
     reason: entry.reason,
+    notes: [{ kind: 'overage', price: overage.price }],
   };
 }
 

@@ -27,7 +27,7 @@ export const moneySchema = withMeta(
   { id: 'Money', description: 'An amount in integer minor units of an ISO 4217 currency' },
 );
 
-type Money = z.infer<typeof moneySchema>;
+export type Money = z.infer<typeof moneySchema>;
 
 /**
  * `amount * numerator / denominator` in minor units, rounded half up (0.5 cent goes up).

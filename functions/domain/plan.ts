@@ -155,6 +155,70 @@ export const termSchema = z.strictObject({
   }),
 });
 
+/** The placeholders each customer-text template may use (`{used}` ...), by template. */
+export const CUSTOMER_TEXT_PLACEHOLDERS = {
+  consumed: ['used', 'allowance', 'unit', 'period'],
+  deferred: ['until', 'cap', 'unit', 'used', 'allowance', 'period'],
+  overage: ['price', 'unit'],
+  withoutSla: [],
+  noContract: ['reason'],
+  countedOnResolution: ['unit', 'period'],
+  fee: ['price', 'when'],
+  hours: ['remaining', 'period'],
+  notCounted: [],
+} as const;
+export type CustomerTextTemplate = keyof typeof CUSTOMER_TEXT_PLACEHOLDERS;
+
+function template(name: CustomerTextTemplate) {
+  const allowed: readonly string[] = CUSTOMER_TEXT_PLACEHOLDERS[name];
+  const known = allowed.length > 0 ? allowed.map((p) => `{${p}}`).join(', ') : 'none';
+  return z.optional(
+    text.check(
+      z.maxLength(1000),
+      z.refine(
+        (value) => [...value.matchAll(/\{([^{}]*)\}/g)].every((m) => allowed.includes(m[1]!)),
+        `uses a placeholder this text does not have; it may use ${known}`,
+      ),
+    ),
+  );
+}
+
+/**
+ * Optional wording of what customers read about a new ticket's usage (acknowledgements), per plan.
+ * Missing texts use the desk's plain-language defaults.
+ */
+export const customerTextSchema = z.strictObject({
+  requestUnit: withMeta(
+    z.optional(z.strictObject({ one: text.check(z.maxLength(40)), other: text.check(z.maxLength(40)) })),
+    { description: 'What the request pool counts, for `{unit}`: { "one": "credit", "other": "credits" }' },
+  ),
+  consumed: withMeta(template('consumed'), {
+    description: 'A request drawn from the allowance: {used}, {allowance}, {unit}, {period}',
+  }),
+  deferred: withMeta(template('deferred'), {
+    description:
+      'A request counted on a later day by the daily cap: {until}, {cap}, {unit}, {used}, {allowance}, {period}',
+  }),
+  overage: withMeta(template('overage'), {
+    description: 'A request past the allowance, billed: {price}, {unit}',
+  }),
+  withoutSla: withMeta(template('withoutSla'), {
+    description: 'A request past the allowance, accepted without the response times (003)',
+  }),
+  noContract: withMeta(template('noContract'), {
+    description: 'No contract in force, accepted without the response times: {reason} (the catalog says why)',
+  }),
+  countedOnResolution: withMeta(template('countedOnResolution'), {
+    description: 'A request counted when resolved: {unit}, {period}',
+  }),
+  fee: withMeta(template('fee'), { description: 'A fee per ticket: {price}, {when}' }),
+  hours: withMeta(template('hours'), {
+    description: 'Time is drawn from support hours: {remaining} (e.g. "12 hours 30 minutes"), {period}',
+  }),
+  notCounted: withMeta(template('notCounted'), { description: 'The ticket draws on nothing' }),
+});
+export type CustomerText = z.infer<typeof customerTextSchema>;
+
 export const planSchema = z.strictObject({
   id: idSchema,
   name: text.check(z.maxLength(200)),
@@ -165,6 +229,10 @@ export const planSchema = z.strictObject({
     description: 'Ordered scale, most severe first',
   }),
   defaultSeverity: idSchema,
+  severityAssessedBy: withMeta(z._default(z.enum(['customer', 'vendor']), 'customer'), {
+    description:
+      "Who sets a customer's ticket's severity until staff triage it: the customer's declaration, or the vendor (the ticket runs on defaultSeverity until assessed; 003, 004). Kind is always assessed by staff.",
+  }),
   sla: slaPolicySchema,
   pools: z._default(z.array(poolSchema), []),
   timeBilling: z.optional(timeBillingSchema),
@@ -175,6 +243,9 @@ export const planSchema = z.strictObject({
     description: 'Registered persons per account who may open tickets (004: 1/2/3)',
   }),
   term: z.optional(termSchema),
+  customerText: withMeta(z.optional(customerTextSchema), {
+    description: "The plan's own wording of the usage line in acknowledgements (placeholders per text)",
+  }),
 });
 
 export type Plan = z.output<typeof planSchema>;

@@ -5,7 +5,9 @@
 // Rules (decided here, documented once):
 // - The target is a hard limit: the breach instant is `dueAt`, the earliest instant at which the
 //   business time elapsed reaches the target. Meeting at or after `dueAt` is late.
-// - `state` shows the most telling fact: met > breached > running | paused. A breached clock keeps
+// - `state` shows the most telling fact: met | stopped > breached > running | paused. `stopped` is a
+//   clock the ticket no longer needs although its event never happened (resolved before any agent
+//   reply): final like `met`, but never counted as met. A breached clock keeps
 //   counting until met (elapsed and overdue time stay true); a met clock keeps `breachedAt`, so a late
 //   answer still reports its breach (`breached: true` in the view).
 // - A breach found late (a timer that fired after the deadline, or any operation after it) is dated
@@ -16,7 +18,7 @@ import { addBusinessTime, businessTimeBetween } from './business-time.ts';
 import type { Calendar } from './calendar.ts';
 import type { ResolvedTarget, SlaMetric } from './sla-policy.ts';
 
-export type ClockState = 'running' | 'paused' | 'met' | 'breached';
+export type ClockState = 'running' | 'paused' | 'met' | 'stopped' | 'breached';
 export type TimerEvent = 'warning' | 'breach';
 
 export interface SlaClock {
@@ -40,13 +42,20 @@ export interface SlaClock {
   warnedAt?: string;
   breachedAt?: string;
   metAt?: string;
+  /** When a clock stopped without being met. */
+  stoppedAt?: string;
 }
+
+/** A clock that counts no more: met, or stopped without being met. */
+export const isFinal = (clock: Pick<SlaClock, 'state'>): boolean =>
+  clock.state === 'met' || clock.state === 'stopped';
 
 export type SlaClockEvent =
   /** `dueAt` is absent when a retarget warns a paused clock (no deadline until it resumes). */
   | { type: 'slaWarning'; metric: SlaMetric; at: string; dueAt?: string }
   | { type: 'slaBreached'; metric: SlaMetric; at: string }
-  | { type: 'slaMet'; metric: SlaMetric; at: string; breached: boolean; elapsedMs: number };
+  | { type: 'slaMet'; metric: SlaMetric; at: string; breached: boolean; elapsedMs: number }
+  | { type: 'slaStopped'; metric: SlaMetric; at: string; breached: boolean; elapsedMs: number };
 
 /** A clock after an operation, with the events the operation caused (in order). */
 export interface ClockStep {
@@ -79,8 +88,11 @@ export interface SlaClockView {
   overdueMs: number;
   breached: boolean;
   paused: boolean;
+  /** True only when the clock's event happened (an acknowledgement, a response, a resolution). */
+  met: boolean;
   breachedAt?: string;
   metAt?: string;
+  stoppedAt?: string;
 }
 
 export function calendarOf(calendars: Calendars, id: string): Calendar {
@@ -141,7 +153,7 @@ export function startClock(target: ResolvedTarget, calendars: Calendars, startAt
  * Idempotent: evaluating again at the same or a later instant yields no second event.
  */
 export function evaluateClock(clock: SlaClock, now: Date): ClockStep {
-  if (clock.state === 'met' || clock.runningSince === undefined) return { clock, events: [] };
+  if (isFinal(clock) || clock.runningSince === undefined) return { clock, events: [] };
   if (clock.breachedAt === undefined && reached(now, clock.dueAt)) {
     const { warnAt: _warn, ...rest } = clock;
     const at = clock.dueAt!;
@@ -164,7 +176,7 @@ export function evaluateClock(clock: SlaClock, now: Date): ClockStep {
 export function pauseClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
   const settled = evaluateClock(clock, now);
   const current = settled.clock;
-  if (current.state === 'met' || current.runningSince === undefined) return settled;
+  if (isFinal(current) || current.runningSince === undefined) return settled;
   const { runningSince: _since, warnAt: _warn, dueAt, ...rest } = current;
   const breached = current.breachedAt !== undefined;
   const paused: SlaClock = {
@@ -179,7 +191,7 @@ export function pauseClock(clock: SlaClock, calendars: Calendars, now: Date): Cl
 
 /** Counts again from `now` (or the deferred start): the deadline is the remaining target from here. */
 export function resumeClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
-  if (clock.state === 'met' || clock.runningSince !== undefined) return evaluateClock(clock, now);
+  if (isFinal(clock) || clock.runningSince !== undefined) return evaluateClock(clock, now);
   const from = later(now, new Date(clock.startsAt));
   const running = withDeadlines(
     { ...clock, runningSince: iso(from), state: clock.breachedAt === undefined ? 'running' : 'breached' },
@@ -193,7 +205,7 @@ export function resumeClock(clock: SlaClock, calendars: Calendars, now: Date): C
 export function meetClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
   const settled = evaluateClock(clock, now);
   const current = settled.clock;
-  if (current.state === 'met') return settled;
+  if (isFinal(current)) return settled;
   const { runningSince: _since, warnAt: _warn, ...rest } = current;
   const elapsedMs = elapsedAt(current, calendars, now);
   const at = iso(now);
@@ -207,12 +219,38 @@ export function meetClock(clock: SlaClock, calendars: Calendars, now: Date): Clo
 }
 
 /**
- * A met clock counts again from `now` with its elapsed time kept (a reopened ticket's resolution),
- * paused if `paused` (the ticket is in a pausing status).
+ * The ticket no longer needs the clock although its goal was never reached (resolved before any
+ * agent reply): it stops at `now` with its elapsed time, final, and never met. A breach stays on record.
+ */
+export function stopClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
+  const settled = evaluateClock(clock, now);
+  const current = settled.clock;
+  if (isFinal(current)) return settled;
+  const { runningSince: _since, warnAt: _warn, ...rest } = current;
+  const elapsedMs = elapsedAt(current, calendars, now);
+  const at = iso(now);
+  return {
+    clock: { ...rest, elapsedMs, state: 'stopped', stoppedAt: at },
+    events: [
+      ...settled.events,
+      {
+        type: 'slaStopped',
+        metric: current.metric,
+        at,
+        breached: current.breachedAt !== undefined,
+        elapsedMs,
+      },
+    ],
+  };
+}
+
+/**
+ * A met or stopped clock counts again from `now` with its elapsed time kept (a reopened ticket's
+ * resolution, or a response still owed), paused if `paused` (the ticket is in a pausing status).
  */
 export function reopenClock(clock: SlaClock, calendars: Calendars, now: Date, paused = false): ClockStep {
-  if (clock.state !== 'met') return evaluateClock(clock, now);
-  const { metAt: _met, runningSince: _since, dueAt, ...rest } = clock;
+  if (!isFinal(clock)) return evaluateClock(clock, now);
+  const { metAt: _met, stoppedAt: _stopped, runningSince: _since, dueAt, ...rest } = clock;
   const breached = clock.breachedAt !== undefined;
   const stopped: SlaClock = {
     ...rest,
@@ -236,7 +274,7 @@ export function retargetClock(
 ): ClockStep {
   const settled = evaluateClock(clock, now);
   const current = settled.clock;
-  if (current.state === 'met') return settled;
+  if (isFinal(current)) return settled;
   const events = [...settled.events];
   const elapsedMs = elapsedAt(current, calendars, now);
   const { warnMs: _warnMs, warnAt: _warnAt, runningSince, dueAt: _dueAt, ...rest } = current;
@@ -279,7 +317,7 @@ export function retargetClock(
 
 /** The timers a clock needs scheduled now: only counting clocks have any. */
 export function clockTimers(clock: SlaClock): PendingTimer[] {
-  if (clock.state === 'met' || clock.runningSince === undefined || clock.breachedAt !== undefined) return [];
+  if (isFinal(clock) || clock.runningSince === undefined || clock.breachedAt !== undefined) return [];
   const timers: PendingTimer[] = [];
   if (clock.warnAt !== undefined) timers.push({ metric: clock.metric, event: 'warning', at: clock.warnAt });
   if (clock.dueAt !== undefined) timers.push({ metric: clock.metric, event: 'breach', at: clock.dueAt });
@@ -302,8 +340,10 @@ export function clockView(clock: SlaClock, calendars: Calendars, now: Date): Sla
     remainingMs: breached ? 0 : Math.max(0, current.targetMs - elapsedMs),
     overdueMs: breached ? Math.max(0, elapsedMs - current.targetMs) : 0,
     breached,
-    paused: current.state !== 'met' && current.runningSince === undefined,
+    paused: !isFinal(current) && current.runningSince === undefined,
+    met: current.state === 'met',
     ...(breached ? { breachedAt: current.breachedAt } : {}),
     ...(current.metAt === undefined ? {} : { metAt: current.metAt }),
+    ...(current.stoppedAt === undefined ? {} : { stoppedAt: current.stoppedAt }),
   };
 }

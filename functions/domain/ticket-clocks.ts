@@ -6,6 +6,7 @@ import {
   clockTimers,
   clockView,
   evaluateClock,
+  isFinal,
   meetClock,
   type PendingTimer,
   pauseClock,
@@ -15,6 +16,7 @@ import {
   type SlaClockEvent,
   type SlaClockView,
   startClock,
+  stopClock,
 } from './sla-clock.ts';
 import { SLA_METRICS, type SlaMetric, type SlaPolicy, targetsFor } from './sla-policy.ts';
 
@@ -77,6 +79,14 @@ export const meetClocks = (
   only?: (metric: SlaMetric) => boolean,
 ) => eachClock(clocks, (clock) => meetClock(clock, calendars, now), only);
 
+/** Stops the clocks `only` selects without meeting them (their event never happened). */
+export const stopClocks = (
+  clocks: TicketClocks,
+  calendars: Calendars,
+  now: Date,
+  only?: (metric: SlaMetric) => boolean,
+) => eachClock(clocks, (clock) => stopClock(clock, calendars, now), only);
+
 /**
  * Moves the clocks to the targets of `severity`, keeping the business time elapsed on each. A metric
  * the new severity lacks loses its clock unless already met (its record stays); a metric only the new
@@ -98,7 +108,7 @@ export function retargetClocks(
     const clock = clocks[metric];
     const target = targets.get(metric);
     if (clock && !target) {
-      if (clock.state === 'met') next[metric] = clock;
+      if (isFinal(clock)) next[metric] = clock;
       continue;
     }
     if (!target) continue;

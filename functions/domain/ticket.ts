@@ -3,11 +3,18 @@
 // metering and mail, and save it all at the next version. Nothing here reads a clock or a store.
 //
 // Interpretations (see DESIGN.md "Support policies"):
+// - Kind and severity are declared by whoever opens the ticket and assessed by staff. A customer's
+//   ticket runs as a request (and, where the plan says the vendor assesses severity, on the plan's
+//   default severity) until an agent triages it: a customer cannot declare their way out of metering.
+//   Triage records the assessment (`assessed`: values, staff key, instant); a first triage confirms
+//   the declaration for whatever the agent does not change. A ticket staff open for a customer counts
+//   as assessed by that staff key at once (they speak for the vendor); it is still acknowledged by triage.
 // - `acknowledge` is met by triage (the agent confirms severity and kind: 003's "reference assigned,
 //   severity confirmed, receipt acknowledged"), measured against the severity the ticket had until then.
 // - `firstResponse` is met by the first public, non-automatic agent reply (002, 004).
-// - Resolving meets every clock still open: the resolution answers the customer, and a clock left
-//   running on a resolved ticket would only raise false breaches.
+// - Resolving meets the resolution clock. A clock whose own event never happened (no triage, no public
+//   agent reply) stops without being met (`stopped`): the ticket no longer needs it, and reporting it
+//   met would claim an answer nobody gave.
 // - Status is the furthest stage reached: triage moves `new` to `acknowledged`, a public agent reply
 //   moves `acknowledged` to `in_progress`; an untriaged ticket stays `new` (the triage queue) even after
 //   a reply, and goes straight to `in_progress` when triaged.
@@ -25,12 +32,14 @@ import {
   type ClocksStep,
   clocksTimers,
   clocksView,
+  eachClock,
   meetClocks,
   pauseClocks,
   resumeClocks,
   retargetClocks,
   settleClocks,
   startClocks,
+  stopClocks,
   type TicketClocks,
 } from './ticket-clocks.ts';
 
@@ -47,13 +56,34 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_KINDS = ['incident', 'request'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
+/** Kind and severity as someone stated them. */
+export interface Classification {
+  kind: TicketKind;
+  severity: string;
+}
+
+/** Kind and severity as staff assessed them: who (API key id) and when. */
+export interface Assessment extends Classification {
+  by: string;
+  at: string;
+}
+
+/** Who opens a ticket: a customer declares; staff opening for a customer assess as they open it. */
+export type Opener = { role: 'customer' } | { role: 'staff'; keyId: string };
+
 export interface Ticket {
   id: string;
   reference: string;
   accountId: string;
   subject: string;
+  /** The severity in effect (clocks, rates): the assessed one, else what the plan lets the declaration set. */
   severity: string;
+  /** The kind in effect (metering): the assessed one, else `request`. */
   kind: TicketKind;
+  /** What the opener stated. */
+  declared: Classification;
+  /** What staff assessed, or null while nobody has. */
+  assessed: Assessment | null;
   status: TicketStatus;
   version: number;
   /** Per metric clock; empty for an SLA-exempt ticket or a severity without targets. */
@@ -80,6 +110,8 @@ export interface TicketPlan {
   severities: readonly string[];
   defaultSeverity: string;
   sla: SlaPolicy;
+  /** Who sets the severity before triage: the customer's declaration, or the vendor (default severity). */
+  severityAssessedBy?: 'customer' | 'vendor';
 }
 
 export interface TicketContext {
@@ -94,10 +126,12 @@ export interface OpenTicket {
   reference: string;
   accountId: string;
   subject: string;
-  /** Default: the plan's default severity. */
+  /** Declared severity; default: the plan's default severity. */
   severity?: string;
-  /** Default: 'request'. */
+  /** Declared kind; default: 'request'. */
   kind?: TicketKind;
+  /** Default: a customer. */
+  openedBy?: Opener;
   /** Clocks start at max(now, startAt): a deferred ticket (e.g. past a daily credit cap). */
   startAt?: Date;
   slaExempt?: boolean;
@@ -105,8 +139,8 @@ export interface OpenTicket {
 }
 
 export type TicketCommand =
-  /** The agent confirms severity and kind, changing them if needed. */
-  | { type: 'triage'; severity?: string; kind?: TicketKind }
+  /** The agent (API key `by`) confirms severity and kind, changing them if needed. */
+  | { type: 'triage'; by: string; severity?: string; kind?: TicketKind }
   | {
       type: 'reply';
       author: 'agent' | 'customer' | 'system';
@@ -183,14 +217,50 @@ function assertKind(kind: string): asserts kind is TicketKind {
 const pausesIn = (plan: TicketPlan, status: TicketStatus) =>
   (plan.sla.pauseWhile as readonly string[]).includes(status);
 
+/**
+ * The values a new ticket runs on: staff's declaration stands as their assessment; a customer's ticket
+ * is a request, on the declared severity unless the plan leaves severity to the vendor (then its
+ * default), until an agent triages it.
+ */
+export function classifyOpening(
+  plan: TicketPlan,
+  declared: { kind?: TicketKind; severity?: string },
+  openedBy: Opener,
+  now: Date,
+): { kind: TicketKind; severity: string; declared: Classification; assessed: Assessment | null } {
+  const severity = declared.severity ?? plan.defaultSeverity;
+  assertSeverity(plan, severity);
+  const kind = declared.kind ?? 'request';
+  assertKind(kind);
+  if (openedBy.role === 'staff') {
+    return {
+      kind,
+      severity,
+      declared: { kind, severity },
+      assessed: { kind, severity, by: openedBy.keyId, at: iso(now) },
+    };
+  }
+  return {
+    kind: 'request',
+    severity: plan.severityAssessedBy === 'vendor' ? plan.defaultSeverity : severity,
+    declared: { kind, severity },
+    assessed: null,
+  };
+}
+
 /** A new ticket: status `new`, clocks for every metric the plan sets for its severity. */
 export function openTicket(command: OpenTicket, now: Date, context: TicketContext): TicketResult {
   assertValidDate(now, 'now');
   const { plan, calendars } = context;
-  const severity = command.severity ?? plan.defaultSeverity;
-  assertSeverity(plan, severity);
-  const kind = command.kind ?? 'request';
-  assertKind(kind);
+  const { kind, severity, declared, assessed } = classifyOpening(
+    plan,
+    {
+      ...(command.kind ? { kind: command.kind } : {}),
+      ...(command.severity ? { severity: command.severity } : {}),
+    },
+    command.openedBy ?? { role: 'customer' },
+    now,
+  );
   if (command.startAt !== undefined) assertValidDate(command.startAt, 'startAt');
   if (command.subject.trim() === '') throw ValidationError.field('subject', 'must not be empty');
   const slaExempt = command.slaExempt ?? false;
@@ -203,6 +273,8 @@ export function openTicket(command: OpenTicket, now: Date, context: TicketContex
     subject: command.subject,
     severity,
     kind,
+    declared,
+    assessed,
     status: 'new',
     version: 1,
     sla: slaExempt ? {} : startClocks(plan.sla, severity, calendars, start),
@@ -306,21 +378,32 @@ function decide(draft: Draft, command: TicketCommand, now: Date, context: Ticket
 
 function triage(
   draft: Draft,
-  command: { severity?: string; kind?: TicketKind },
+  command: { by: string; severity?: string; kind?: TicketKind },
   now: Date,
   { plan, calendars }: TicketContext,
 ): Draft {
   const before = draft.ticket;
   if (before.status === 'closed') throw invalidStatus(before, 'a closed ticket cannot be triaged');
-  const severity = command.severity ?? before.severity;
-  const kind = command.kind ?? before.kind;
+  // The first assessment confirms the declaration for what the agent leaves out; later ones start
+  // from the ticket as it is.
+  const base = before.assessed ?? before.declared;
+  const severity = command.severity ?? base.severity;
+  const kind = command.kind ?? base.kind;
   assertSeverity(plan, severity);
   assertKind(kind);
-  if (before.severityConfirmed && severity === before.severity && kind === before.kind) {
+  if (
+    before.severityConfirmed &&
+    before.assessed !== null &&
+    severity === before.severity &&
+    kind === before.kind
+  ) {
     return { ...draft, noop: true };
   }
   const at = iso(now);
-  let next = draft;
+  let next: Draft = {
+    ...draft,
+    ticket: { ...draft.ticket, assessed: { kind, severity, by: command.by, at } },
+  };
   if (!before.severityConfirmed) {
     // Acknowledge is measured against the severity the ticket had until the agent confirmed it.
     next = withClocks(
@@ -450,7 +533,12 @@ function setStatus(draft: Draft, status: TicketStatus, now: Date, context: Ticke
         : moveTo(draft, status, at);
     case 'resolved': {
       if (ticket.status === 'closed') throw invalidStatus(ticket, 'a closed ticket cannot be resolved');
-      const met = withClocks(draft, meetClocks(ticket.sla, context.calendars, now));
+      // Resolution is met; a clock whose own event never happened stops without being met.
+      const unmet = (m: SlaMetric) =>
+        (m === 'acknowledge' && !ticket.severityConfirmed) ||
+        (m === 'firstResponse' && ticket.firstResponseAt === undefined);
+      const stopped = withClocks(draft, stopClocks(ticket.sla, context.calendars, now, unmet));
+      const met = withClocks(stopped, meetClocks(stopped.ticket.sla, context.calendars, now));
       const next = moveTo({ ...met, ticket: { ...met.ticket, resolvedAt: at } }, status, at);
       return {
         ...next,
@@ -478,15 +566,13 @@ function reopen(draft: Draft, by: 'agent' | 'customer', now: Date, context: Tick
   if (ticket.status === 'closed') throw invalidStatus(ticket, 'a closed ticket is final; open a new one');
   if (ticket.status !== 'resolved') throw invalidStatus(ticket, 'only a resolved ticket can be reopened');
   const at = iso(now);
-  const resolution = ticket.sla.resolution;
-  let next = draft;
-  if (resolution) {
-    const step = reopenClock(resolution, context.calendars, now);
-    next = {
-      ticket: { ...next.ticket, sla: { ...next.ticket.sla, resolution: step.clock } },
-      events: [...next.events, ...step.events],
-    };
-  }
+  // The resolution counts again, and so does a clock stopped unmet at the resolution (a response
+  // still owed); clocks met before stay met.
+  const again = (m: SlaMetric) => m === 'resolution' || ticket.sla[m]?.state === 'stopped';
+  let next = withClocks(
+    draft,
+    eachClock(ticket.sla, (clock) => reopenClock(clock, context.calendars, now), again),
+  );
   const { resolvedAt: _resolvedAt, ...reopened } = next.ticket;
   const reopenedCount = ticket.reopenedCount + 1;
   next = moveTo({ ...next, ticket: { ...reopened, reopenedCount } }, 'in_progress', at);

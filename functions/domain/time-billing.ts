@@ -1,13 +1,13 @@
 // Billing of logged time: each time entry is rounded up to the plan's increment (001: 15 minutes),
 // a conversation deducts at least its minimum (002: 15 minutes), exempt kinds are free (002:
 // incidents), minutes come from the hour pool first (001: 3 included hours; 002, 003: annual
-// hours) and the rest is billed at the contract's tier rate for the severity, given away, or
-// refused (003) as the pool says. Money is integer minor units: minutes x hourly rate / 60,
+// hours) and the rest is billed at the contract's tier rate for the severity, or recorded as over
+// the allowance at no charge, as the pool says. Work is never refused: an agent can always record
+// what was done on a ticket already open (003's pool refuses new requests, not the record of work). Money is integer minor units: minutes x hourly rate / 60,
 // rounded half up (exact for every seed rate at 15-minute steps: $150/h is $37.50 per 15 min).
 import { bundleIdOf, bundleLeft, drawableBundles } from './bundles.ts';
 import { durationToMinutes } from './duration.ts';
 import { type Metering, type PoolUsage, remainingUnits, type TicketRef, usageOn } from './entitlements.ts';
-import { RejectedError } from './errors.ts';
 import { type LedgerEntry, ledgerEntry, ledgerEntryId } from './ledger.ts';
 import { prorate } from './money.ts';
 import { localDateOf } from './period.ts';
@@ -37,6 +37,8 @@ export interface BilledTime {
   fromPool: number;
   /** Of those, minutes drawn from prepaid bundles. */
   fromBundles?: number;
+  /** Of those, minutes past the hour pool's allowance (billed or not as the pool's overage says). */
+  overAllowance: number;
   entries: LedgerEntry[];
   usage: PoolUsage[];
   reason: string;
@@ -79,6 +81,7 @@ export function billTime(
       decision: 'notBilled',
       minutes: 0,
       fromPool: 0,
+      overAllowance: 0,
       entries: [],
       usage: [],
       reason: 'the plan does not bill time',
@@ -89,6 +92,7 @@ export function billTime(
       decision: 'exempt',
       minutes: 0,
       fromPool: 0,
+      overAllowance: 0,
       entries: [],
       usage: [],
       reason: `time on ${ticket.kind}s is not counted`,
@@ -106,6 +110,7 @@ export function billTime(
       minutes: 0,
       conversationMinutes,
       fromPool: 0,
+      overAllowance: 0,
       entries: [],
       usage: [],
       reason: `${entry.minutes} min logged, within the ${minimum} min already counted for the conversation`,
@@ -125,11 +130,6 @@ export function billTime(
     const stored = usages.find((u) => u.poolId === pool.id);
     const counter = usageOn(m, pool, stored, workDate);
     const left = remainingUnits(pool, counter);
-    // 003: with nothing left the work is refused; an entry that overruns what is left was agreed
-    // while hours remained, so its overrun is recorded (free of charge) rather than refused.
-    const bundled = bundles.reduce((sum, b) => sum + bundleLeft(b), 0);
-    if (left === 0 && bundled === 0 && pool.overage.action === 'reject')
-      throw new RejectedError(pool.overage.reason);
     fromPool = Math.min(minutes, left);
     rest = minutes - fromPool;
     if (fromPool > 0) {
@@ -208,9 +208,10 @@ export function billTime(
     conversationMinutes,
     fromPool,
     ...(fromBundles > 0 ? { fromBundles } : {}),
+    overAllowance: pastAllowance ? rest : 0,
     entries,
     usage,
-    reason: `${entry.minutes} min logged, ${minutes} counted, ${fromPool} from the pool${fromBundles > 0 ? `, ${fromBundles} from bundles` : ''}`,
+    reason: `${entry.minutes} min logged, ${minutes} counted, ${fromPool} from the pool${fromBundles > 0 ? `, ${fromBundles} from bundles` : ''}${pastAllowance ? `, ${rest} over the allowance` : ''}`,
   };
 }
 
@@ -231,10 +232,12 @@ function rateFor(m: Metering, ticket: TicketRef, pastAllowance: boolean): { rate
   if (!pastAllowance || !pool) return tierRate();
   switch (pool.overage.action) {
     case 'bill':
-      return { rate: pool.overage.price.amount, why: `past the ${pool.id} allowance, at the overage rate` };
-    case 'billAtRates':
-      return tierRate();
+      return { rate: pool.overage.price.amount, why: `over the ${pool.id} allowance, at the overage rate` };
+    case 'billAtRates': {
+      const { rate, why } = tierRate();
+      return { rate, why: `over the ${pool.id} allowance, ${why}` };
+    }
     default:
-      return { rate: 0, why: `past the ${pool.id} allowance, not charged` };
+      return { rate: 0, why: `over the ${pool.id} allowance, recorded and not charged` };
   }
 }

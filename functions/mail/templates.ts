@@ -7,6 +7,7 @@
 import type { SlaClockEvent } from '../domain/sla-clock.ts';
 import type { SlaMetric } from '../domain/sla-policy.ts';
 import type { OutboundMail } from '../ports/mail.ts';
+import { type AcknowledgementFacts, acknowledgementLines } from './customer-text.ts';
 import type { MailSettings } from './settings.ts';
 import { outboundMessageId, subjectWithReference } from './threading.ts';
 
@@ -123,18 +124,23 @@ function ticketMail(
   };
 }
 
+/**
+ * The acknowledgement of a new ticket: its reference, what the plan promises for its severity and
+ * what the request used, in the customer's words (customer-text.ts), never metering's own reasons.
+ */
 export function acknowledgement(
-  ticket: MailTicket & { entitlement?: { decision: string; reason: string }; continues?: boolean },
+  ticket: MailTicket & { facts?: AcknowledgementFacts; continues?: boolean },
   unique: string,
   settings: MailSettings,
   thread: Thread,
 ): ComposedMail {
+  const facts = ticket.facts ? acknowledgementLines(ticket.facts) : [];
   const lines = [
     `We have received your request and opened ticket ${ticket.reference}.`,
     ...(ticket.continues
       ? ['It continues an earlier ticket of yours that was already resolved or closed.']
       : []),
-    ...(ticket.entitlement ? ['', ticket.entitlement.reason] : []),
+    ...(facts.length > 0 ? ['', ...facts] : []),
     '',
     'An agent will confirm its severity and answer you here.',
   ];

@@ -7,6 +7,7 @@
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import type { TicketEvent } from '../domain/ticket.ts';
 import { isSlaAlertEvent, slaAlerts, tellsCustomer } from './alerts.ts';
+import type { AcknowledgementFacts } from './customer-text.ts';
 import type { AlertSettings, MailSettings } from './settings.ts';
 import {
   acknowledgement,
@@ -24,7 +25,6 @@ export interface TicketForMail {
   subject: string;
   severity: string;
   contactEmail?: string;
-  entitlement?: { decision: string; reason: string };
   relatedTicketId?: string;
 }
 
@@ -44,6 +44,8 @@ export interface TicketChange {
   inboundMessageId?: string;
   /** The plan's SLA policy (whether a breach is told to the customer). */
   policy: Pick<SlaPolicy, 'notify'>;
+  /** A new ticket's promises and usage, as the acknowledgement tells them. */
+  acknowledgement?: AcknowledgementFacts;
 }
 
 export interface MailSetup {
@@ -108,7 +110,7 @@ export function ticketMail(change: TicketChange, setup: MailSetup): DraftMail[] 
       acknowledgement(
         {
           ...contact,
-          ...(ticket.entitlement ? { entitlement: ticket.entitlement } : {}),
+          ...(change.acknowledgement ? { facts: change.acknowledgement } : {}),
           ...(ticket.relatedTicketId ? { continues: true } : {}),
         },
         id,

@@ -55,6 +55,8 @@ export interface TimeEntryRecord {
   countedMinutes: number;
   /** Of those, minutes drawn from the hour pool. */
   fromPool: number;
+  /** Of those, minutes past the hour pool's allowance (absent on entries recorded before it was kept). */
+  overAllowance?: number;
   conversationId?: string;
   note?: string;
   loggedBy?: string;
@@ -70,6 +72,7 @@ const timeEntrySchema: z.ZodMiniType<TimeEntryRecord> = z.looseObject({
   minutes: z.number(),
   countedMinutes: z.number(),
   fromPool: z.number(),
+  overAllowance: z.optional(z.number()),
   conversationId: z.optional(z.string()),
   note: z.optional(z.string()),
   loggedBy: z.optional(z.string()),

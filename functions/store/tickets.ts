@@ -3,6 +3,7 @@
 // version read, reads by id, ids and reference, and paged lists.
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import type { CustomerNote } from '../domain/entitlements.ts';
 import { TICKET_KINDS, TICKET_STATUSES, type Ticket } from '../domain/ticket.ts';
 import type { TicketClocks } from '../domain/ticket-clocks.ts';
 import { codec, validated } from './codec.ts';
@@ -29,17 +30,36 @@ export interface TicketRecord extends Ticket {
   contactEmail?: string;
   /** The earlier ticket a late reply continued (reply after the reopen window or on a closed ticket). */
   relatedTicketId?: string;
-  /** What metering decided at acceptance, in words (shown to agents and customers). */
-  entitlement: { decision: string; reason: string };
+  /**
+   * What metering decided at acceptance: `reason` in words for agents and the ledger, `notes` for the
+   * customer (absent on tickets stored before they were kept).
+   */
+  entitlement: { decision: string; reason: string; notes?: CustomerNote[] };
 }
 
-const ticketSchema: z.ZodMiniType<TicketRecord> = z.looseObject({
+const classification = { kind: z.enum(TICKET_KINDS), severity: z.string() };
+
+/** What a ticket stored before kinds were assessed holds: its own values were both. */
+function withAssessment<T extends TicketRecord>(ticket: T): T {
+  if (ticket.declared && ticket.assessed !== undefined) return ticket;
+  const own = { kind: ticket.kind, severity: ticket.severity };
+  const assessed =
+    ticket.assessed ??
+    (ticket.severityConfirmed
+      ? { ...own, by: 'unknown', at: ticket.acknowledgedAt ?? ticket.updatedAt }
+      : null);
+  return { ...ticket, declared: ticket.declared ?? own, assessed };
+}
+
+const storedTicketSchema = z.looseObject({
   id: z.string(),
   reference: z.string(),
   accountId: z.string(),
   subject: z.string(),
   severity: z.string(),
   kind: z.enum(TICKET_KINDS),
+  declared: z.optional(z.looseObject(classification)),
+  assessed: z.optional(z.nullable(z.looseObject({ ...classification, by: z.string(), at: z.string() }))),
   status: z.enum(TICKET_STATUSES),
   version: z.int(),
   sla: validated<TicketClocks>(),
@@ -63,8 +83,17 @@ const ticketSchema: z.ZodMiniType<TicketRecord> = z.looseObject({
   channel: z.enum(['api', 'email']),
   contactEmail: z.optional(z.string()),
   relatedTicketId: z.optional(z.string()),
-  entitlement: z.looseObject({ decision: z.string(), reason: z.string() }),
+  entitlement: z.looseObject({
+    decision: z.string(),
+    reason: z.string(),
+    notes: z.optional(z.array(validated<CustomerNote>())),
+  }),
 });
+
+const ticketSchema: z.ZodMiniType<TicketRecord> = z.pipe(
+  storedTicketSchema,
+  z.transform((stored) => withAssessment(stored as unknown as TicketRecord)),
+);
 
 export const ticketCodec = codec<TicketRecord>({
   type: 'ticket',

@@ -254,7 +254,7 @@ describe('prepaid bundles', () => {
     ]);
   });
 
-  test('SuiteCRM: hours reserved on top of the package let work and new tickets continue', async () => {
+  test('SuiteCRM: past the package new requests run without SLA; hours reserved on top bring the SLA back', async () => {
     const id = await newAccount('suitecrm', { planId: 'dedicated-25h', startDate: '2026-06-01' }, [
       'it@reserve.example',
     ]);
@@ -269,9 +269,10 @@ describe('prepaid bundles', () => {
     expect((await agent('POST', `/v1/tickets/${ticket.body.id}/time-entries`, { minutes: 60 })).status).toBe(
       201,
     );
-    expect((await agent('POST', '/v1/tickets', { accountId: id, subject: 'More', body: 'x' })).status).toBe(
-      422,
-    );
+    // Package used up: a new request is taken without SLA (003: no obligation once the hours are used).
+    const withoutSla = await agent('POST', '/v1/tickets', { accountId: id, subject: 'More', body: 'x' });
+    expect(withoutSla.status).toBe(201);
+    expect(withoutSla.body.slaExempt).toBe(true);
     expect(
       (
         await admin('POST', `/v1/accounts/${id}/bundles`, {
@@ -281,9 +282,10 @@ describe('prepaid bundles', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await agent('POST', '/v1/tickets', { accountId: id, subject: 'More', body: 'x' })).status).toBe(
-      201,
-    );
+    // Reserved hours again: new requests run on the plan's SLA.
+    const withSla = await agent('POST', '/v1/tickets', { accountId: id, subject: 'Again', body: 'x' });
+    expect(withSla.status).toBe(201);
+    expect(withSla.body.slaExempt).toBe(false);
     const logged = await agent('POST', `/v1/tickets/${ticket.body.id}/time-entries`, { minutes: 30 });
     expect(logged.status).toBe(201);
     const usage = await agent('GET', `/v1/accounts/${id}/usage`);

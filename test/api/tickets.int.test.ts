@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('opening tickets', () => {
-  test('a customer opens a Critical ticket: reference, ETag, and a 1-hour first-response due time', async () => {
+  test('a customer opens a ticket declared Critical: reference, ETag, and Minor until B2Bee assesses it', async () => {
     const account = await seedAccount(b2bee, { planId: 'standard', startDate: '2026-01-01' });
     const customer = client(api.baseUrl, await keyFor('customer', account.id));
     const created = await customer('POST', '/v1/tickets', {
@@ -29,9 +29,15 @@ describe('opening tickets', () => {
     expect(created.body.reference).toBe(`${account.referencePrefix}-1`);
     expect(created.headers.get('etag')).toBe('"1"');
     expect(created.body.status).toBe('new');
-    // One business hour later: the Critical window (08:00-24:00 every day) is open all that hour.
+    // "B2Bee reserves the exclusive right to assess the degree of seriousness": Minor until triage,
+    // 8 hours of 08:00-17:00 working days from Wednesday 10:00 Zagreb, Thursday 09:00: 23 hours later.
+    expect(created.body).toMatchObject({
+      severity: 'Minor',
+      declared: { severity: 'Critical' },
+      assessed: null,
+    });
     expect(Date.parse(created.body.sla.firstResponse.dueAt) - Date.parse(created.body.createdAt)).toBe(
-      3600_000,
+      23 * 3600_000,
     );
     expect(created.body.sla.firstResponse.state).toBe('running');
     expect(created.body.entitlement.decision).toBe('consume');

@@ -46,8 +46,14 @@ describe('B2Bee Standard: 5 credits a month, at most 2 a day, EUR 50 past them',
       expect(ticket.status).toBe(201);
       opened.push(ticket.body.id);
     }
-    // Incidents use no credit.
-    await customer('POST', '/v1/tickets', { subject: 'Down', body: 'down', kind: 'incident' });
+    // Incidents use no credit: an agent opening one for the customer assesses it as one.
+    const incident = await agent('POST', '/v1/tickets', {
+      accountId: id,
+      subject: 'Down',
+      body: 'down',
+      kind: 'incident',
+    });
+    expect(incident.body.entitlement.decision).toBe('exempt');
 
     const usage = await customer('GET', `/v1/accounts/${id}/usage`);
     expect(usage.status).toBe(200);
@@ -177,7 +183,7 @@ describe('after the month', () => {
     const november = await customer('GET', `/v1/accounts/${id}/usage?month=2026-11`);
     expect(november.status).toBe(400);
     expect(november.body.errors[0]).toMatchObject({ field: 'query.month' });
-    expect(november.body.errors[0].message).toContain('before the account was created');
+    expect(november.body.errors[0].message).toContain('its usage starts in 2026-12');
     // The clock only moves forward: this test runs last.
     api.clock.set(new Date('2027-01-05T09:00:00Z'));
     await customer('POST', '/v1/tickets', { subject: 'January', body: 'x' });

@@ -184,6 +184,21 @@ describe('catalog schema', () => {
     ],
     ['an unknown pay-per-use plan', (c: Loose) => (c.payPerUse = { plan: 'silver' }), 'payPerUse.plan'],
     [
+      'a customer text with a placeholder it does not have',
+      (c: Loose) => (c.plans[0].customerText = { consumed: 'You used {used} of {credits}.' }),
+      'plans[0].customerText.consumed',
+    ],
+    [
+      'an unknown customer text',
+      (c: Loose) => (c.plans[0].customerText = { greeting: 'Hello' }),
+      'plans[0].customerText',
+    ],
+    [
+      'an unknown severity assessor',
+      (c: Loose) => (c.plans[0].severityAssessedBy = 'agent'),
+      'plans[0].severityAssessedBy',
+    ],
+    [
       'pay per use counting contract years',
       (c: Loose) => {
         c.plans[0].pools[0].period = 'contractYear';

@@ -87,6 +87,32 @@ describe('request pools', () => {
     expect(results[2].entries[0]).toMatchObject({ id: 'overage:T3', amount: 1000, unitPrice: 1000 });
   });
 
+  it('tells the customer what each request used, without the internal reason', () => {
+    const m = meter({ dailyCap: 1, allowance: 2 });
+    const { results } = run(m, ['2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z', '2026-03-02T12:00:00Z']);
+    expect(results[0].notes).toEqual([{ kind: 'consumed', used: 1, allowance: 2, period: 'month' }]);
+    // The second is counted on Tuesday, from 00:00 in Madrid (23:00Z on Monday).
+    expect(results[1].notes).toEqual([
+      { kind: 'deferred', until: '2026-03-02T23:00:00.000Z', cap: 1, used: 2, allowance: 2, period: 'month' },
+    ]);
+    expect(results[2].notes).toEqual([{ kind: 'overage', price: usd(1000) }]);
+    for (const r of results) expect(JSON.stringify(r.notes)).not.toContain('req');
+  });
+
+  it('notes a fee, a request counted on resolution, an exempt kind and hours left', () => {
+    const fee = meter(
+      { consumeOn: 'resolution' },
+      { ticketFee: { price: usd(7000), chargeOn: 'resolution' } },
+    );
+    expect(admitRequest(fee, [], ticket('T1'), new Date('2026-03-02T10:00:00Z')).notes).toEqual([
+      { kind: 'fee', price: usd(7000), on: 'resolution' },
+      { kind: 'countedOnResolution', period: 'month' },
+    ]);
+    expect(
+      admitRequest(meter({}), [], ticket('T1', 'incident'), new Date('2026-03-02T10:00:00Z')).notes,
+    ).toEqual([{ kind: 'notCounted' }]);
+  });
+
   it('dates periods in the billing time zone: 23:30Z on 31 March is April in Madrid', () => {
     const { results } = run(meter({}), ['2026-03-31T23:30:00Z']);
     expect(results[0].entries[0]).toMatchObject({ month: '2026-04', periodStart: '2026-04-01' });

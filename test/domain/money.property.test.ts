@@ -21,7 +21,6 @@ import {
   reclassify,
   withUsage,
 } from '../../functions/domain/entitlements.ts';
-import { RejectedError } from '../../functions/domain/errors.ts';
 import { invoiceLinesOf, monthStatement, totalsOf } from '../../functions/domain/invoice.ts';
 import { type LedgerEntry, liveEntries, totalsByCurrency } from '../../functions/domain/ledger.ts';
 import { bookInOpenMonth } from '../../functions/domain/month-close.ts';
@@ -271,7 +270,7 @@ describe('hours, bundles and the export', () => {
 });
 
 describe('SuiteCRM: bundles extend the prepaid hours', () => {
-  it('with the package used up, work is refused only once every bundle is used too', () => {
+  it('with the package used up, work draws from the bundles, then is recorded over the allowance; new requests then run without SLA', () => {
     const suitecrm = loadExample('suitecrm');
     const m = contractOn(suitecrm, 'dedicated-25h', '2026-01-01');
     let usages: PoolUsage[] = [newBundleCounter('extra', { hours: 1, purchasedOn: '2026-01-01' })];
@@ -288,11 +287,18 @@ describe('SuiteCRM: bundles extend the prepaid hours', () => {
     expect(fromBundle.entries.map((e) => [e.kind, e.quantity, e.amount, e.poolId])).toEqual([
       ['bundle_consumed', 45, 0, 'bundle:extra'],
     ]);
+    expect(admitRequest(m, usages, ticket, at).slaExempt).toBe(false);
     // 15 left in the bundle: a longer entry takes them, the overrun is recorded at no charge.
-    expect(log('c', 30).entries.map((e) => [e.kind, e.quantity, e.amount])).toEqual([
+    const overrun = log('c', 30);
+    expect(overrun.entries.map((e) => [e.kind, e.quantity, e.amount])).toEqual([
       ['bundle_consumed', 15, 0],
       ['time_billed', 15, 0],
     ]);
-    expect(() => admitRequest(m, usages, ticket, at)).toThrow(RejectedError);
+    expect(overrun.overAllowance).toBe(15);
+    // Package and bundle used: work is still recorded, and a new request runs without SLA (003).
+    expect(log('d', 15).overAllowance).toBe(15);
+    const admitted = admitRequest(m, usages, ticket, at);
+    expect(admitted.slaExempt).toBe(true);
+    expect(admitted.notes).toEqual([{ kind: 'withoutSla', because: 'hoursUsed' }]);
   });
 });

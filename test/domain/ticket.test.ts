@@ -44,6 +44,7 @@ function run(ticket: Ticket, steps: [TicketCommand, string][], context = perform
 
 const triage = (severity?: string, kind?: 'incident' | 'request'): TicketCommand => ({
   type: 'triage',
+  by: 'agent-1',
   ...(severity ? { severity } : {}),
   ...(kind ? { kind } : {}),
 });
@@ -231,6 +232,81 @@ describe('triage', () => {
   });
 });
 
+describe('declared and assessed', () => {
+  const vendorB2bee: TicketContext = { ...b2bee, plan: { ...b2bee.plan, severityAssessedBy: 'vendor' } };
+
+  it('a customer declaring an incident opens a request until an agent assesses it', () => {
+    const result = openTicket(opening({ kind: 'incident', severity: 'P1' }), at(MONDAY_0900), performars);
+    expect(result.ticket).toMatchObject({
+      kind: 'request',
+      severity: 'P1',
+      declared: { kind: 'incident', severity: 'P1' },
+      assessed: null,
+    });
+    expect(result.events[0]).toMatchObject({ type: 'ticketOpened', kind: 'request', severity: 'P1' });
+  });
+
+  it('where the vendor assesses severity, a customer ticket runs on the default severity until triage', () => {
+    const ticket = open(MONDAY_0900, { severity: 'critical' }, vendorB2bee);
+    expect(ticket).toMatchObject({ severity: 'minor', declared: { severity: 'critical', kind: 'request' } });
+    // Minor: 8 hours of Zagreb working days, Monday 09:00 CET (08:00Z) to 17:00 CET.
+    expect(ticket.sla.firstResponse?.dueAt).toBe('2026-11-02T16:00:00.000Z');
+    // The first triage confirms the declaration: critical, with the 10 minutes elapsed kept.
+    const triaged = apply(ticket, { type: 'triage', by: 'key-7' }, '2026-11-02T08:10:00Z', vendorB2bee);
+    expect(triaged.ticket).toMatchObject({
+      severity: 'critical',
+      assessed: { kind: 'request', severity: 'critical', by: 'key-7', at: '2026-11-02T08:10:00.000Z' },
+    });
+    expect(triaged.ticket.sla.firstResponse?.dueAt).toBe('2026-11-02T09:00:00.000Z');
+  });
+
+  it('staff opening a ticket for a customer assess it with their key', () => {
+    const opened = openTicket(
+      opening({ kind: 'incident', severity: 'critical', openedBy: { role: 'staff', keyId: 'agent-key' } }),
+      at(MONDAY_0900),
+      vendorB2bee,
+    ).ticket;
+    expect(opened).toMatchObject({
+      kind: 'incident',
+      severity: 'critical',
+      declared: { kind: 'incident', severity: 'critical' },
+      assessed: { kind: 'incident', severity: 'critical', by: 'agent-key', at: '2026-11-02T08:00:00.000Z' },
+      severityConfirmed: false,
+    });
+  });
+
+  it('confirming the declared incident is a kind change the metering reverses; confirming again changes nothing', () => {
+    const ticket = open(MONDAY_0900, { kind: 'incident' });
+    const confirmed = apply(ticket, triage(), '2026-11-02T09:00:00Z');
+    expect(confirmed.ticket).toMatchObject({
+      kind: 'incident',
+      assessed: { kind: 'incident', severity: 'P3', by: 'agent-1', at: '2026-11-02T09:00:00.000Z' },
+    });
+    expect(confirmed.events).toContainEqual({
+      type: 'kindChanged',
+      at: '2026-11-02T09:00:00.000Z',
+      from: 'request',
+      to: 'incident',
+      severity: 'P3',
+    });
+    const again = decideTicket(
+      confirmed.ticket,
+      [{ type: 'triage', by: 'agent-2', kind: 'incident' }],
+      at('2026-11-02T10:00:00Z'),
+      performars,
+    );
+    expect(again.changed).toBe(false);
+    expect(again.ticket.assessed?.by).toBe('agent-1');
+  });
+
+  it('an agent may assess a declared incident as a request: nothing changes but the assessment', () => {
+    const ticket = open(MONDAY_0900, { kind: 'incident' });
+    const result = apply(ticket, triage(undefined, 'request'), '2026-11-02T09:00:00Z');
+    expect(result.ticket).toMatchObject({ kind: 'request', assessed: { kind: 'request' } });
+    expect(result.events.some((e) => e.type === 'kindChanged')).toBe(false);
+  });
+});
+
 describe('reply', () => {
   const ticket = open(MONDAY_0900, { severity: 'minor' }, b2bee); // first response 8 h, due 17:00 CET
 
@@ -413,9 +489,62 @@ describe('resolve, close, reopen', () => {
     expect(pendingTimers(resolved.ticket)).toEqual([]);
   });
 
-  it('resolving an untriaged ticket stops every clock', () => {
+  it('resolving an untriaged ticket meets resolution and stops acknowledge without meeting it', () => {
     const result = apply(open(MONDAY_0900), status('resolved'), '2026-11-02T09:00:00Z');
-    expect(Object.values(result.ticket.sla).map((c) => c.state)).toEqual(['met', 'met']);
+    expect(result.ticket.sla.acknowledge).toMatchObject({
+      state: 'stopped',
+      stoppedAt: '2026-11-02T09:00:00.000Z',
+      elapsedMs: HOUR,
+    });
+    expect(result.ticket.sla.acknowledge?.metAt).toBeUndefined();
+    expect(result.ticket.sla.resolution?.state).toBe('met');
+    expect(result.events).toContainEqual({
+      type: 'slaStopped',
+      metric: 'acknowledge',
+      at: '2026-11-02T09:00:00.000Z',
+      breached: false,
+      elapsedMs: HOUR,
+    });
+    const view = slaView(result.ticket, at('2026-11-03T09:00:00Z'), calendars);
+    expect(view.acknowledge).toMatchObject({ state: 'stopped', met: false, paused: false, elapsedMs: HOUR });
+    expect(view.resolution).toMatchObject({ state: 'met', met: true });
+    // Nothing left to schedule.
+    expect(pendingTimers(result.ticket)).toEqual([]);
+  });
+
+  it('resolved before any agent reply: first response stops unmet, and resumes when the ticket reopens', () => {
+    const ticket = open(MONDAY_0900, { severity: 'minor' }, b2bee); // first response 8 h, due 17:00 CET
+    const resolved = apply(ticket, status('resolved'), '2026-11-02T10:00:00Z', b2bee); // 11:00 CET: 2 h
+    expect(resolved.ticket.firstResponseAt).toBeUndefined();
+    expect(resolved.ticket.sla.firstResponse).toMatchObject({ state: 'stopped', elapsedMs: 2 * HOUR });
+    expect(slaView(resolved.ticket, at('2026-11-02T11:00:00Z'), calendars).firstResponse).toMatchObject({
+      state: 'stopped',
+      met: false,
+      breached: false,
+    });
+    // The customer says it is not solved: the answer is still owed, with 6 hours left.
+    const reopened = apply(resolved.ticket, customerReply, '2026-11-03T08:00:00Z', b2bee); // Tue 09:00 CET
+    expect(reopened.ticket.sla.firstResponse).toMatchObject({
+      state: 'running',
+      elapsedMs: 2 * HOUR,
+      dueAt: '2026-11-03T14:00:00.000Z',
+    });
+    expect(reopened.ticket.sla.firstResponse?.stoppedAt).toBeUndefined();
+    const answered = apply(reopened.ticket, agentReply, '2026-11-03T09:00:00Z', b2bee);
+    expect(answered.ticket.sla.firstResponse).toMatchObject({ state: 'met', elapsedMs: 3 * HOUR });
+  });
+
+  it('a breached first response stopped by the resolution stays breached on record', () => {
+    const ticket = open(MONDAY_0900, { severity: 'minor' }, b2bee);
+    const resolved = apply(ticket, status('resolved'), '2026-11-03T08:00:00Z', b2bee); // after 17:00 Monday
+    expect(resolved.ticket.sla.firstResponse).toMatchObject({
+      state: 'stopped',
+      breachedAt: '2026-11-02T16:00:00.000Z',
+    });
+    expect(slaView(resolved.ticket, at('2026-11-03T09:00:00Z'), calendars).firstResponse).toMatchObject({
+      met: false,
+      breached: true,
+    });
   });
 
   it('a customer reply within the reopen window reopens it; resolution resumes with its 4 hours', () => {

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../functions/domain/catalog.ts';
 import { type Metering, meteringFor } from '../../functions/domain/entitlements.ts';
-import { RejectedError } from '../../functions/domain/errors.ts';
 import { prorate } from '../../functions/domain/money.ts';
 import { billTime, countedMinutes } from '../../functions/domain/time-billing.ts';
 
@@ -129,19 +128,38 @@ describe('billTime', () => {
     ]);
   });
 
-  it('refuses work once a rejecting pool is empty', () => {
+  it('records work past an empty pool as over the allowance, never refusing it', () => {
+    // A pool that refuses new requests still lets agents record work on tickets already open.
+    for (const overage of [{ action: 'reject', reason: 'No hours left.' }, { action: 'acceptWithoutSla' }]) {
+      const m = meter({ ...hourPool(overage), timeBilling: { increment: 'PT15M', pool: 'h' } });
+      const usage = [{ poolId: 'h', periodStart: '2026-03-01', used: 60, carriedIn: 0 }];
+      const billed = billTime(m, usage, t, { id: 'E', minutes: 10, at });
+      expect(billed).toMatchObject({
+        decision: 'billed',
+        minutes: 15,
+        fromPool: 0,
+        overAllowance: 15,
+        usage: [],
+      });
+      expect(billed.entries).toEqual([
+        expect.objectContaining({ kind: 'time_billed', poolId: 'h', quantity: 15, hourlyRate: 0, amount: 0 }),
+      ]);
+      expect(billed.entries[0]?.reason).toContain('over the h allowance, recorded and not charged');
+      // The next month has hours again.
+      const april = billTime(m, usage, t, { id: 'E', minutes: 10, at: new Date('2026-04-01T00:00:00Z') });
+      expect(april).toMatchObject({ fromPool: 15, overAllowance: 0 });
+    }
+  });
+
+  it('over the allowance, a billing pool charges the minutes past it and says so', () => {
     const m = meter({
-      ...hourPool({ action: 'reject', reason: 'No hours left.' }),
+      ...hourPool({ action: 'bill', price: usd(6000) }),
       timeBilling: { increment: 'PT15M', pool: 'h' },
     });
-    const usage = [{ poolId: 'h', periodStart: '2026-03-01', used: 60, carriedIn: 0 }];
-    expect(() => billTime(m, usage, t, { id: 'E', minutes: 10, at })).toThrow(
-      new RejectedError('No hours left.'),
-    );
-    // The next month has hours again.
-    expect(
-      billTime(m, usage, t, { id: 'E', minutes: 10, at: new Date('2026-04-01T00:00:00Z') }).fromPool,
-    ).toBe(15);
+    const usage = [{ poolId: 'h', periodStart: '2026-03-01', used: 45, carriedIn: 0 }];
+    const billed = billTime(m, usage, t, { id: 'E', minutes: 30, at });
+    expect(billed).toMatchObject({ fromPool: 15, overAllowance: 15 });
+    expect(billed.entries[1]).toMatchObject({ kind: 'time_billed', quantity: 15, amount: 1500 });
   });
 
   it('refuses malformed minutes', () => {

@@ -1,9 +1,10 @@
-// B2Bee, Standard plan (seed 004), demo account demo-b2bee: mail in, acknowledgement out, triage to
-// Critical, warning, first response met, a breach, the daily credit cap, a reply by mail.
+// B2Bee, Standard plan (seed 004), demo account demo-b2bee: mail in, an acknowledgement that says what
+// the plan promises and what the request used, a declared severity B2Bee assesses, triage to Critical,
+// warning, first response met, a breach, the daily credit cap, a reply by mail, a resolution with no
+// answer that does not count as one.
 // Timeline: the anchor Monday, 08:10-09:15 in Zagreb (UTC+1 in winter).
 import { describe, expect, test } from 'vitest';
 import {
-  day,
   expectDuration,
   expectInstant,
   HOUR,
@@ -41,6 +42,8 @@ describe('B2Bee Standard (seed 004)', () => {
     mailed = await ticketBySubject(account, 'Orders do not reach the warehouse');
     expect(mailed.reference).toMatch(/^B2B-\d+$/);
     expect(mailed.channel).toBe('email');
+    // Opened by mail, it is a declaration like any customer's, waiting for B2Bee to assess it.
+    expect(mailed).toMatchObject({ declared: { kind: 'request', severity: 'Minor' }, assessed: null });
     // "The Credit represents each separate request sent to technical support": Standard has 5 a month.
     expect(mailed.entitlement.decision).toBe('consume');
     expect(mailed.entitlement.reason).toContain('1 of 5');
@@ -51,6 +54,15 @@ describe('B2Bee Standard (seed 004)', () => {
     expect(ack.headers['auto-submitted']).toBe('auto-replied');
     expect(ack.headers.references).toContain(messageId);
     expect(ack.body).toContain(mailed.reference);
+    // What the customer reads: the plan's promise for the severity in Zagreb time (Minor until triage:
+    // 8 hours of 08:00-17:00 working days, 16:10), and the credit in plain words, never the ledger's.
+    const text = ack.body.replace(/\s+/g, ' ');
+    expect(text).toContain('What your plan promises for severity Minor business impact (Minor):');
+    expect(text).toContain('You will have a first answer from our team by Monday');
+    expect(text).toContain('16:10 (Europe/Zagreb)');
+    expect(text).toContain('This request uses 1 of your 5 monthly credits.');
+    expect(text).not.toContain(mailed.entitlement.reason);
+    expect(text).not.toMatch(/in credits for the period|counts no requests/);
     acknowledgement = {
       messageId: ack.headers['message-id']!,
       references: ack.headers.references!,
@@ -72,11 +84,25 @@ describe('B2Bee Standard (seed 004)', () => {
     expectInstant(clock.dueAt, local(0, '09:10', ZAGREB), 'first response due');
     expect(triaged.severityConfirmed).toBe(true);
 
-    unanswered = await ok(201, 'POST', '/v1/tickets', customer, {
+    // "B2Bee reserves the exclusive right to assess the degree of seriousness": the customer's
+    // Critical is a declaration; the ticket runs on Minor, using a credit, until an agent assesses it.
+    const declared = await ok<Ticket>(201, 'POST', '/v1/tickets', customer, {
       subject: 'Invoices cannot be printed',
       body: 'Printing fails for every invoice.',
       severity: 'Critical',
     });
+    expect(declared).toMatchObject({
+      severity: 'Minor',
+      declared: { kind: 'request', severity: 'Critical' },
+      assessed: null,
+      entitlement: { notes: [{ kind: 'consumed', used: 2, allowance: 5, period: 'month' }] },
+    });
+    // Customers read what the request used, not metering's reasons.
+    expect(declared.entitlement.reason).toBeUndefined();
+    unanswered = await ok<Ticket>(200, 'PATCH', `/v1/tickets/${declared.id}`, keys.agent, {
+      severity: 'Critical',
+    });
+    expect(unanswered.assessed).toMatchObject({ kind: 'request', severity: 'Critical' });
     expectInstant(unanswered.sla.firstResponse.dueAt, local(0, '09:10', ZAGREB), 'second ticket due');
     expect(unanswered.entitlement.reason).toContain('2 of 5');
   });
@@ -139,11 +165,30 @@ describe('B2Bee Standard (seed 004)', () => {
       body: 'Where is the setting?',
     });
     expect(third.entitlement.decision).toBe('defer');
-    expect(third.entitlement.reason).toContain(`counted on ${day(1)}`);
+    expect(third.entitlement.notes).toEqual([
+      {
+        kind: 'deferred',
+        until: new Date(local(1, '00:00', ZAGREB)).toISOString(),
+        cap: 2,
+        used: 3,
+        allowance: 5,
+        period: 'month',
+      },
+    ]);
     // Counted on, and handled from, Tuesday 00:00 in Zagreb; Minor: 8 hours of 08:00-17:00 working days.
     expectInstant(third.clocksStartAt, local(1, '00:00', ZAGREB), 'clocks start');
     expect(third.sla.firstResponse.calendarId).toBe('wd-8-17');
     expect(third.sla.firstResponse.dueAt).toBe(new Date(local(1, '16:00', ZAGREB)).toISOString());
+  });
+
+  test('resolved with no agent reply, the deferred question’s first response is stopped, not met', async () => {
+    const third = (await ticketsOf(account)).find((t) => t.subject === 'How do I add a price list?')!;
+    const resolved = await ok<Ticket>(200, 'PATCH', `/v1/tickets/${third.id}`, keys.agent, {
+      status: 'resolved',
+    });
+    expect(resolved.firstResponseAt).toBeNull();
+    expect(resolved.sla.firstResponse).toMatchObject({ state: 'stopped', met: false, breached: false });
+    expect(resolved.sla.firstResponse.metAt).toBeUndefined();
   });
 
   test('the customer answers the acknowledgement by mail: the reply joins the same ticket', async () => {

@@ -1,6 +1,7 @@
 // Sales Layer, Premium plan (seed 002), demo account demo-sales-layer: first response in business
 // hours of Madrid without national holidays, the 15-minute minimum per conversation, incidents not
-// deducted, and the clock paused while waiting on the customer, resumed by the customer's mail.
+// deducted once support confirms them (a customer's "incident" is a request until then), and the
+// clock paused while waiting on the customer, resumed by the customer's mail.
 // Timeline: the anchor Monday 10:00 Madrid (UTC+1) to two working days later.
 import { describe, expect, test } from 'vitest';
 import {
@@ -60,15 +61,26 @@ describe('Sales Layer Premium (seed 002)', () => {
     expect(more.entry).toMatchObject({ minutes: 7, countedMinutes: 0, fromPool: 0 });
   });
 
-  test('time on an incident is not deducted from the support hours', async () => {
+  test('time on an incident is not deducted from the support hours, once support confirms it is one', async () => {
     // "Incidents are not counted as support hours. Therefore, they are not deducted from the
-    // contracted support hours."
-    const incident = await ok<Ticket>(201, 'POST', '/v1/tickets', customer, {
+    // contracted support hours." "If the concern is identified as an incident, the customer will be
+    // informed accordingly": the customer declares, support assesses.
+    const declared = await ok<Ticket>(201, 'POST', '/v1/tickets', customer, {
       subject: 'Products vanish from the feed',
       body: 'About 300 products disappeared from the published feed.',
       severity: 'Major',
       kind: 'incident',
     });
+    expect(declared).toMatchObject({
+      kind: 'request',
+      severity: 'Minor',
+      declared: { kind: 'incident', severity: 'Major' },
+      assessed: null,
+    });
+    const incident = await ok<Ticket>(200, 'PATCH', `/v1/tickets/${declared.id}`, keys.agent, {
+      kind: 'incident',
+    });
+    expect(incident).toMatchObject({ kind: 'incident', severity: 'Major', assessed: { kind: 'incident' } });
     const { entry } = await ok(201, 'POST', `/v1/tickets/${incident.id}/time-entries`, keys.agent, {
       minutes: 30,
       note: 'diagnosed the feed publisher',

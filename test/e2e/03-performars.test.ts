@@ -24,8 +24,10 @@ describe('Performars Business and pay per use (seed 000)', () => {
       body: 'The CRM audience stopped syncing to the ad platform.',
       severity: 'Level2',
     });
-    expect(packaged.entitlement).toMatchObject({ decision: 'consume' });
-    expect(packaged.entitlement.reason).toContain('1 of 72');
+    expect(packaged.entitlement).toEqual({
+      decision: 'consume',
+      notes: [{ kind: 'consumed', used: 1, allowance: 72, period: 'contractYear' }],
+    });
     // Thursday 10:00-12:00 and 13:00-18:00 is 7 hours: registered by Friday 10:00.
     expectInstant(packaged.sla.acknowledge.dueAt, local(FRIDAY, '10:00', SEOUL), 'registered by');
     // 7 (Thu) + 8 (Fri) + 8 (Mon) + 1 (Tue): processed by the Tuesday after, 10:00.

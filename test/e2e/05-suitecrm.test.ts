@@ -1,10 +1,10 @@
 // SuiteCRM dedicated support, 25 prepaid hours (seed 003), demo account demo-suitecrm: the response
-// target counts London banking days, triage acknowledges, and once the hours are used new requests
-// are refused with the seed's reason, by API and by mail.
+// target counts London banking days, triage acknowledges; once the hours are used agents still record
+// their work (over the allowance, free of charge), and new requests are accepted without SLA clocks
+// with the seed's reason in the acknowledgement, by API and by mail.
 // Timeline: the Monday after the anchor, 10:00-11:00 London (UTC+0).
 import { describe, expect, test } from 'vitest';
 import {
-  call,
   day,
   expectInstant,
   keys,
@@ -67,34 +67,47 @@ describe('SuiteCRM dedicated support, 25 hours (seed 003)', () => {
     expect(usage.totals).toEqual({ GBP: 0 });
   });
 
-  test('with the hours used, a new request by API is refused with the seed’s reason', async () => {
-    // "Max horas de soporte: SalesAgility no tiene la obligación de corregir errores una vez que se
-    // hayan consumido las horas máximas de soporte."
-    const refused = await call<{ type: string; status: number; detail: string }>(
-      'POST',
-      '/v1/tickets',
-      customer,
-      {
-        subject: 'Reports are slow',
-        body: 'The sales report takes minutes.',
-      },
-    );
-    expect(refused.status).toBe(422);
-    expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused.body.type).toMatch(/rejected$/);
-    expect(refused.body.detail).toContain(REASON);
+  test('with the hours used, the agent still records work on the open ticket, over the allowance', async () => {
+    // Recording work is never refused: 20 minutes count 30 (15-minute steps), all past the hours.
+    const more = await ok(201, 'POST', `/v1/tickets/${ticket.id}/time-entries`, keys.agent, {
+      minutes: 20,
+      note: 'checked the mail queue after the fix',
+    });
+    expect(more.entry).toMatchObject({ countedMinutes: 30, fromPool: 0, overAllowance: 30 });
+    const usage = await ok(200, 'GET', `/v1/accounts/${account}/usage?month=${month}`, keys.agent);
+    expect(usage.entries.at(-1)).toMatchObject({ kind: 'time_billed', quantity: 30, amount: 0 });
+    expect(usage.entries.at(-1).reason).toContain('over the prepaid-hours allowance');
+    expect(usage.totals).toEqual({ GBP: 0 });
   });
 
-  test('a new request by mail gets one answer with the reason and opens no ticket', async () => {
+  test('a new request by API is accepted without SLA clocks', async () => {
+    // "Max horas de soporte: SalesAgility no tiene la obligación de corregir errores una vez que se
+    // hayan consumido las horas máximas de soporte": no obligation, not a refusal.
+    const late = await ok<Ticket & { slaExempt: boolean }>(201, 'POST', '/v1/tickets', customer, {
+      subject: 'Reports are slow',
+      body: 'The sales report takes minutes.',
+    });
+    expect(late.slaExempt).toBe(true);
+    expect(late.sla).toEqual({});
+    expect(late.entitlement).toEqual({
+      decision: 'overage',
+      notes: [{ kind: 'withoutSla', because: 'hoursUsed' }],
+    });
+  });
+
+  test('a new request by mail opens a ticket whose acknowledgement says why it has no SLA', async () => {
     const before = (await ticketsOf(account)).length;
     const messageId = await sendMail({
       from: 'crm@thames.example',
       subject: 'Dashboards are empty',
       text: 'No dashlet shows data.',
     });
-    const answer = await mailOut('the refusal', (m) => m.headers['in-reply-to'] === messageId);
-    expect(answer.headers.to).toBe('crm@thames.example');
-    expect(answer.body.replace(/\s+/g, ' ')).toContain(REASON);
-    expect(await ticketsOf(account)).toHaveLength(before);
+    const ack = await mailOut('the acknowledgement', (m) => m.headers['in-reply-to'] === messageId);
+    expect(ack.headers.to).toBe('crm@thames.example');
+    const text = ack.body.replace(/\s+/g, ' ');
+    expect(text).toContain(REASON);
+    expect(text).toContain('without the response times of your plan');
+    expect(text).not.toContain('What your plan promises');
+    expect(await ticketsOf(account)).toHaveLength(before + 1);
   });
 });

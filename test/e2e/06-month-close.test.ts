@@ -33,10 +33,10 @@ const EXPECTED: Record<string, string[]> = {
   'demo-sales-layer': [
     `${month},demo-sales-layer,premium,usage,,time_consumed,,support-hours,Minor,minute,15,,,0,EUR,2985,minute,1`,
   ],
-  // All 1500 prepaid minutes; the 30 minutes past them are recorded at rate 0: not charged.
+  // All 1500 prepaid minutes; the 30 + 30 minutes past them are recorded at rate 0: not charged.
   'demo-suitecrm': [
     `${month},demo-suitecrm,dedicated-25h,usage,,time_consumed,,prepaid-hours,S3,minute,1500,,,0,GBP,0,minute,2`,
-    `${month},demo-suitecrm,dedicated-25h,usage,,time_billed,,prepaid-hours,S3,minute,30,,0,0,GBP,0,minute,1`,
+    `${month},demo-suitecrm,dedicated-25h,usage,,time_billed,,prepaid-hours,S3,minute,60,,0,0,GBP,0,minute,2`,
   ],
 };
 

@@ -15,7 +15,7 @@ export const keys = desk.keys;
 
 /** The fields of the API's answers the stories read (the OpenAPI document has them all). */
 export interface SlaClock {
-  state: 'running' | 'paused' | 'met' | 'breached';
+  state: 'running' | 'paused' | 'met' | 'stopped' | 'breached';
   calendarId: string;
   targetMs: number;
   dueAt?: string;
@@ -25,8 +25,10 @@ export interface SlaClock {
   overdueMs: number;
   breached: boolean;
   paused: boolean;
+  met: boolean;
   breachedAt?: string;
   metAt?: string;
+  stoppedAt?: string;
 }
 
 export interface Ticket {
@@ -36,13 +38,17 @@ export interface Ticket {
   subject: string;
   severity: string;
   kind: 'incident' | 'request';
+  declared: { kind: 'incident' | 'request'; severity: string };
+  assessed: { kind: 'incident' | 'request'; severity: string; by: string; at: string } | null;
   status: string;
   channel: 'api' | 'email';
   severityConfirmed: boolean;
   clocksStartAt: string;
-  entitlement: { decision: string; reason: string };
+  /** `reason` is for staff keys only; `notes` say what the request used. */
+  entitlement: { decision: string; reason?: string; notes: { kind: string; [field: string]: unknown }[] };
   createdAt: string;
   acknowledgedAt: string | null;
+  firstResponseAt: string | null;
   resolvedAt: string | null;
   /** Only the plan's metrics are present; each story reads the ones its plan has. */
   sla: { acknowledge: SlaClock; firstResponse: SlaClock; resolution: SlaClock };

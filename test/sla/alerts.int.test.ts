@@ -83,7 +83,7 @@ describe('a change that records a breach before the timer fires', () => {
     const timers = schedulesOf(ticket);
     clock.advance(2 * 60 * MINUTE);
     // Minor has 4 hours; two have passed. Critical has one: the clock is breached at once.
-    await changeTicket(desk.ctx, ticket.id, () => patchCommands({ severity: 'Critical' }));
+    await changeTicket(desk.ctx, ticket.id, () => patchCommands({ severity: 'Critical' }, 'agent-key'));
     const clockNow = (await read(ticket.id)).sla.firstResponse!;
     expect(clockNow.state).toBe('breached');
     expect(clockNow.breachedAt).toBe(clock.now().toISOString());

@@ -140,7 +140,7 @@ describe('Scheduler calls, counted', () => {
     schedulerMock.resetHistory();
 
     clock.advance(10 * 60_000);
-    await changeTicket(desk.ctx, ticket.id, () => [{ type: 'triage', severity: 'Minor' }]);
+    await changeTicket(desk.ctx, ticket.id, () => [{ type: 'triage', by: 'agent-1', severity: 'Minor' }]);
     const triaged = (await recordsOf(ticket.id)).at(-1)!;
     const change = ticketChange(triaged)!;
     const before = desiredSchedules(change.old);
@@ -192,7 +192,9 @@ describe('idempotency', () => {
   test('duplicate and out-of-order records converge on the ticket as it is now', async () => {
     const ticket = await desk.open({ severity: 'Critical' });
     clock.advance(5 * 60_000);
-    await changeTicket(desk.ctx, ticket.id, () => [{ type: 'triage', severity: 'Significant' }]);
+    await changeTicket(desk.ctx, ticket.id, () => [
+      { type: 'triage', by: 'agent-1', severity: 'Significant' },
+    ]);
     clock.advance(5 * 60_000);
     await changeTicket(desk.ctx, ticket.id, () => [{ type: 'setStatus', status: 'waiting_on_customer' }]);
     clock.advance(5 * 60_000);

@@ -142,7 +142,7 @@ describe('diffSchedules and reconcilePlan', () => {
   test('a severity change moves the deadlines: one update per moved deadline', () => {
     const triaged = decideTicket(
       ticket,
-      [{ type: 'triage', severity: 'significant' }],
+      [{ type: 'triage', by: 'agent-1', severity: 'significant' }],
       at('2026-12-01T08:30:00Z'),
       b2bee,
     ).ticket;

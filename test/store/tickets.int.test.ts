@@ -87,7 +87,7 @@ describe('reads', () => {
     const b = await seedAccount(ctx.store);
     for (let i = 0; i < 3; i++) await openTicket(ctx, a);
     const triaged = await openTicket(ctx, a);
-    await changeTicket(ctx, triaged.id, () => [{ type: 'triage' }]);
+    await changeTicket(ctx, triaged.id, () => [{ type: 'triage', by: 'agent-1' }]);
     const page = await listTicketsOfAccount(ctx.store, a, { status: 'acknowledged' });
     expect(page.items.map((t) => t.id)).toEqual([triaged.id]);
     const first = await listTicketsOfAccount(ctx.store, a, { limit: 2 });
@@ -146,7 +146,9 @@ describe('optimistic locking', () => {
   test('a stale If-Match is refused with the current version, and the stored ticket is unchanged', async () => {
     const ctx = newProcess();
     const opened = await openTicket(ctx, await seedAccount(ctx.store));
-    const triaged = await changeTicket(ctx, opened.id, () => [{ type: 'triage' }], { ifMatch: 1 });
+    const triaged = await changeTicket(ctx, opened.id, () => [{ type: 'triage', by: 'agent-1' }], {
+      ifMatch: 1,
+    });
     expect(triaged.ticket.version).toBe(2);
     const stale = changeTicket(ctx, opened.id, () => [{ type: 'setStatus', status: 'resolved' }], {
       ifMatch: 1,

@@ -151,12 +151,16 @@ export interface TicketPatch {
   assignee?: string | null;
 }
 
-/** Agent triage and workflow: severity/kind (confirms them), assignee, status, in that order. */
-export function patchCommands(patch: TicketPatch): TicketCommand[] {
+/**
+ * Agent triage and workflow: severity/kind (confirms them, assessed by the key `by`), assignee,
+ * status, in that order.
+ */
+export function patchCommands(patch: TicketPatch, by: string): TicketCommand[] {
   const commands: TicketCommand[] = [];
   if (patch.severity !== undefined || patch.kind !== undefined) {
     commands.push({
       type: 'triage',
+      by,
       ...(patch.severity !== undefined ? { severity: patch.severity } : {}),
       ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
     });

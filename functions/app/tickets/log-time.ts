@@ -1,5 +1,5 @@
 // Logging agent time on a ticket: load the ticket and the account's counters; bill the entry under
-// the plan (rounded, drawn from the hour pool, billed or refused: 001-003); commit the time entry,
+// the plan (rounded, drawn from the hour pool, billed or recorded over the allowance: 001-003); commit the time entry,
 // the ticket (its ledger references and work per conversation), counters and ledger entries as one
 // transaction. Entries are booked as of now, so work dated in a closed month adjusts the open one.
 import { meteringFor } from '../../domain/entitlements.ts';
@@ -29,7 +29,10 @@ export interface TimeEntryInput {
 /** How far back work may be logged: a quarter, so a month's invoice can still be corrected. */
 export const MAX_WORKED_AGO_MS = 90 * 24 * 3600_000;
 
-/** Logs agent time: rounded, drawn from the hour pool, billed or refused as the plan says (001-003). */
+/**
+ * Logs agent time: rounded, drawn from the hour pool, billed as the plan says (001-003). Work is
+ * always recorded: past the allowance it is marked over-allowance and billed or not as the pool says.
+ */
 export async function logTime(
   ctx: AppContext,
   principal: Principal,
@@ -77,6 +80,7 @@ export async function logTime(
       minutes: input.minutes,
       countedMinutes: billed.minutes,
       fromPool: billed.fromPool,
+      overAllowance: billed.overAllowance,
       at: now.toISOString(),
       decision: billed.decision,
       loggedBy: input.loggedBy,

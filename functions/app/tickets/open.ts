@@ -4,8 +4,16 @@
 // record as one transaction. A lost race re-reads and decides again.
 import type { Catalog } from '../../domain/catalog.ts';
 import { admitRequest, type Metered, meteringFor } from '../../domain/entitlements.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { openTicket, type TicketEvent, type TicketKind } from '../../domain/ticket.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { Plan } from '../../domain/plan.ts';
+import {
+  classifyOpening,
+  type Opener,
+  openTicket,
+  type TicketEvent,
+  type TicketKind,
+} from '../../domain/ticket.ts';
+import { type AcknowledgementFacts, promisesOf } from '../../mail/customer-text.ts';
 import { getAccountState } from '../../store/accounts.ts';
 import { requireCatalog } from '../../store/catalogs.ts';
 import {
@@ -61,6 +69,34 @@ export type Opened =
     }
   | { replayed: true; response: StoredResponse };
 
+/** What the acknowledgement tells the customer: the plan's promises and what the request used. */
+function acknowledgementFacts(
+  ticket: TicketRecord,
+  catalog: Catalog,
+  plan: Plan,
+  metered: Metered,
+): AcknowledgementFacts {
+  const severityOf = (id: string) => ({ id, name: plan.severities.find((s) => s.id === id)?.name ?? id });
+  return {
+    severity: severityOf(ticket.severity),
+    ...(ticket.declared.severity === ticket.severity
+      ? {}
+      : { declaredSeverity: severityOf(ticket.declared.severity) }),
+    promises: promisesOf(ticket.sla, catalog.calendars),
+    notes: metered.notes,
+    ...(plan.customerText ? { wording: plan.customerText } : {}),
+    // Deferrals count from the start of a day in the billing zone.
+    timeZone: catalog.billingTimeZone,
+  };
+}
+
+/** Staff opening a ticket for a customer assess it as they open it; anyone else declares. */
+function openerOf(author: MessageRecord['author']): Opener {
+  return author.type === 'agent' && author.keyId
+    ? { role: 'staff', keyId: author.keyId }
+    : { role: 'customer' };
+}
+
 /**
  * Opens a ticket under the account's plan: entitlement admission (consume, defer past a daily cap,
  * overage, refusal), SLA clocks, the next reference, the first message, ledger entries, the
@@ -78,16 +114,15 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
       const metering = meteringFor(catalog, state.account.id, state.account.contract, now);
       const plan = metering.plan;
       const id = input.id ?? ctx.newId();
-      const severity = input.severity ?? plan.defaultSeverity;
-      const kind = input.kind ?? 'request';
       const context = ticketContextOf(catalog, plan);
-      if (!context.plan.severities.includes(severity)) {
-        throw ValidationError.field(
-          'severity',
-          `unknown severity "${severity}"; this plan's scale is ${context.plan.severities.join(', ')}`,
-        );
-      }
-      // Decide: admission first (it may defer the clocks or exempt the ticket from them).
+      const declared = {
+        ...(input.severity ? { severity: input.severity } : {}),
+        ...(input.kind ? { kind: input.kind } : {}),
+      };
+      // Decide: a customer's ticket is metered as a request until staff assess it (throws
+      // ValidationError on an unknown severity); admission first (it may defer or exempt the clocks).
+      const opener = openerOf(input.author);
+      const { kind, severity } = classifyOpening(context.plan, declared, opener, now);
       const metered = admitRequest(metering, poolUsages(state), { id, kind, severity }, now);
       const number = state.ticketSeq + 1;
       const opened = openTicket(
@@ -97,8 +132,8 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
           reference: `${state.account.referencePrefix}-${number}`,
           accountId: state.account.id,
           subject: input.subject,
-          severity,
-          kind,
+          ...declared,
+          openedBy: opener,
           ...(metered.startAt ? { startAt: metered.startAt } : {}),
           slaExempt: metered.slaExempt,
         },
@@ -113,7 +148,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         ledgerRefs: metered.entries.map(ledgerRef),
         workByConversation: {},
         channel: input.channel,
-        entitlement: { decision: metered.decision, reason: metered.reason },
+        entitlement: { decision: metered.decision, reason: metered.reason, notes: metered.notes },
         ...(input.author.type === 'customer' && input.author.email
           ? { contactEmail: input.author.email }
           : {}),
@@ -136,6 +171,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         ticket,
         events: opened.events,
         policy: plan.sla,
+        acknowledgement: acknowledgementFacts(ticket, catalog, plan, metered),
         ...(input.messageId ? { inboundMessageId: input.messageId } : {}),
       });
       // Commit.

@@ -26,6 +26,7 @@ export function ticketContextOf(catalog: Catalog, plan: Plan): TicketContext {
       severities: plan.severities.map((s) => s.id),
       defaultSeverity: plan.defaultSeverity,
       sla: plan.sla,
+      severityAssessedBy: plan.severityAssessedBy,
     },
     calendars: catalog.calendars,
   };

@@ -30,8 +30,18 @@ export async function loadTicket(
   return { ticket, catalog, plan: planOf(catalog, ticket.planId) };
 }
 
-/** The ticket as the API shows it, with the live SLA view at `now`. */
-export function ticketView(ticket: TicketRecord, catalog: Catalog, now: Date) {
+/** Who reads a view: customers never see metering's internal reasons. */
+export type Audience = 'customer' | 'staff';
+
+export const audienceOf = (role: string): Audience => (role === 'customer' ? 'customer' : 'staff');
+
+/**
+ * The ticket as the API shows it to `audience`, with the live SLA view at `now`: the kind and
+ * severity in effect, what was declared and who assessed it; customers read what the request used
+ * (`entitlement.notes`) without metering's internal `reason`.
+ */
+export function ticketView(ticket: TicketRecord, catalog: Catalog, now: Date, audience: Audience) {
+  const { decision, reason, notes } = ticket.entitlement;
   return {
     id: ticket.id,
     reference: ticket.reference,
@@ -39,6 +49,8 @@ export function ticketView(ticket: TicketRecord, catalog: Catalog, now: Date) {
     subject: ticket.subject,
     severity: ticket.severity,
     kind: ticket.kind,
+    declared: ticket.declared,
+    assessed: ticket.assessed,
     status: ticket.status,
     version: ticket.version,
     planId: ticket.planId,
@@ -47,7 +59,11 @@ export function ticketView(ticket: TicketRecord, catalog: Catalog, now: Date) {
     severityConfirmed: ticket.severityConfirmed,
     slaExempt: ticket.slaExempt,
     clocksStartAt: ticket.clocksStartAt,
-    entitlement: ticket.entitlement,
+    entitlement: {
+      decision,
+      notes: notes ?? [],
+      ...(audience === 'staff' ? { reason } : {}),
+    },
     relatedTicketId: ticket.relatedTicketId ?? null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
