@@ -7,6 +7,7 @@ import { meteringFor } from '../../domain/entitlements.ts';
 import { NotFoundError, VersionConflictError } from '../../domain/errors.ts';
 import type { LedgerEntry } from '../../domain/ledger.ts';
 import { eventsNeedMetering, type MeteringEffects, meterTicketEvents } from '../../domain/metering.ts';
+import { queueSla } from '../../domain/queue.ts';
 import type { SlaMetric } from '../../domain/sla-policy.ts';
 import {
   decideTicket,
@@ -100,6 +101,7 @@ export function changeTicket(
       ticket: next,
       events,
       policy: plan.sla,
+      queue: queueSla(next.sla, catalog.calendars, now),
       ...(draft ? { message: draft } : {}),
     });
     const repliedAs = agentReplyMessageId(mail);

@@ -5,6 +5,7 @@
 import type { Catalog } from '../../domain/catalog.ts';
 import { admitRequest, type Metered, meteringFor } from '../../domain/entitlements.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { queueSla } from '../../domain/queue.ts';
 import { openTicket, type TicketEvent, type TicketKind } from '../../domain/ticket.ts';
 import { getAccountState } from '../../store/accounts.ts';
 import { requireCatalog } from '../../store/catalogs.ts';
@@ -136,6 +137,8 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         ticket,
         events: opened.events,
         policy: plan.sla,
+        message,
+        queue: queueSla(ticket.sla, catalog.calendars, now),
         ...(input.messageId ? { inboundMessageId: input.messageId } : {}),
       });
       // Commit.
