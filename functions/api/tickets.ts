@@ -118,8 +118,8 @@ export const group = routeGroup('tickets', routes, {
       const message =
         'staff keys list by accountId or status (or both); every account’s open tickets in SLA order are GET /v1/queue';
       throw new ValidationError([
-        { field: 'accountId', message },
-        { field: 'status', message },
+        { field: 'query.accountId', message },
+        { field: 'query.status', message },
       ]);
     }
     const items = await Promise.all(found.items.map((item) => view(app, item)));

@@ -89,19 +89,19 @@ function keeper(
  */
 async function checkFilters(ctx: AppContext, filters: QueueFilters): Promise<void> {
   if (filters.assignee !== undefined && !/^(me|none|[0-9a-f]{16})$/.test(filters.assignee)) {
-    throw ValidationError.field('assignee', 'must be me, none or an API keyId');
+    throw ValidationError.field('query.assignee', 'must be me, none or an API keyId');
   }
   if (filters.accountId !== undefined && !(await getAccount(ctx.store, filters.accountId))) {
-    throw ValidationError.field('accountId', `no account "${filters.accountId}"`);
+    throw ValidationError.field('query.accountId', `no account "${filters.accountId}"`);
   }
   if (filters.catalogId !== undefined) {
     const { catalog } = await requireCatalog(ctx.store, filters.catalogId).catch(() => {
-      throw ValidationError.field('catalogId', `no catalog "${filters.catalogId}"`);
+      throw ValidationError.field('query.catalogId', `no catalog "${filters.catalogId}"`);
     });
     const severities = new Set(catalog.plans.flatMap((plan) => plan.severities.map((s) => s.id)));
     if (filters.severity !== undefined && !severities.has(filters.severity)) {
       throw ValidationError.field(
-        'severity',
+        'query.severity',
         `no plan of catalog ${catalog.id} has severity "${filters.severity}"; its severities are ${[...severities].join(', ')}`,
       );
     }

@@ -89,7 +89,7 @@ export function changeTicket(
         )
       : NOTHING;
     const next = withNextDue({
-      ...ticket,
+      ...storedOnly(ticket),
       ...decided.ticket,
       version: ticket.version + 1,
       updatedAt: now.toISOString(),
@@ -139,6 +139,22 @@ export function changeTicket(
     }
     return { ticket: next, events, catalog, changed: true, ...(message ? { message } : {}) };
   });
+}
+
+/**
+ * The record's fields the domain does not decide. The domain's optional fields (an assignee, a
+ * resolution date) come from its decision alone: one it removed (unassigned, reopened) stays removed.
+ */
+function storedOnly(ticket: TicketRecord) {
+  const {
+    assignee: _assignee,
+    acknowledgedAt: _acknowledgedAt,
+    firstResponseAt: _firstResponseAt,
+    resolvedAt: _resolvedAt,
+    closedAt: _closedAt,
+    ...rest
+  } = ticket;
+  return rest;
 }
 
 function ownEntries(ctx: AppContext, ticket: TicketRecord): Promise<LedgerEntry[]> {
