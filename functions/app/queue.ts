@@ -124,12 +124,17 @@ export async function queueOf(
     range: rangeOf(filters.state, now),
     ...(keep ? { keep } : {}),
   });
-  const items = await Promise.all(
-    found.items.map(async (ticket) => {
-      const { catalog } = await requireCatalog(ctx.store, ticket.catalogId);
-      return { ...ticketView(ticket, catalog, now), queue: queueSla(ticket.sla, catalog.calendars, now) };
-    }),
+  // One read per catalog of the page (when not cached), not one per ticket.
+  const catalogIds = [...new Set(found.items.map((ticket) => ticket.catalogId))];
+  const catalogs = new Map(
+    await Promise.all(
+      catalogIds.map(async (id) => [id, (await requireCatalog(ctx.store, id)).catalog] as const),
+    ),
   );
+  const items = found.items.map((ticket) => {
+    const catalog = catalogs.get(ticket.catalogId)!;
+    return { ...ticketView(ticket, catalog, now), queue: queueSla(ticket.sla, catalog.calendars, now) };
+  });
   return { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) };
 }
 

@@ -54,7 +54,7 @@ describe('the agents’ queue and agents by mail', () => {
   let feed: Ticket;
   let acknowledgement: { messageId: string; references: string };
   /** The customer's first mail, which their thread starts with. */
-  let opening = '';
+  const opening = '';
 
   test('a B2Bee contact’s mail opens a ticket; the agents are told at their shared address (nobody has it yet)', async () => {
     await setClock(local(MONDAY, '12:10', CET));
