@@ -31,6 +31,9 @@ const TICKET_CHANGES = {
   writes: ['TICKET#*', 'ACCOUNT#*', 'LEDGER#*', 'OUTBOX#*'],
 } as const;
 
+/** Staff keys by keyId (assignee checks, the assignee's address for notifications). */
+const STAFF_KEYS = ['APIKEYID#*', 'APIKEY#*'] as const;
+
 /** The intake's own records: redelivery guards, quarantine, automatic-answer claims. */
 const INBOUND_MAIL = ['SESMAIL#*', 'MAIL#*', 'QUARANTINE#*', 'AUTOREPLY#*'] as const;
 
@@ -40,7 +43,7 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   // Health reads one fixed key; the OpenAPI document reads nothing.
   'api-system': { reads: ['HEALTH'], writes: [], indexes: [], readActions: ['dynamodb:GetItem'] },
   'api-tickets': {
-    reads: [...TICKET_CHANGES.reads, 'IDEMPOTENCY#*'],
+    reads: [...TICKET_CHANGES.reads, 'IDEMPOTENCY#*', ...STAFF_KEYS],
     writes: [...TICKET_CHANGES.writes, 'IDEMPOTENCY#*'],
     // By account and status, by account, by status.
     indexes: ['GSI2', 'GSI3', 'GSI4'],
@@ -48,9 +51,17 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   // Accounts, contracts, contacts and API keys; it reads catalogs to check contracts against them.
   'api-admin': {
     reads: ['ACCOUNT#*', 'CATALOG#*', 'IDEMPOTENCY#*', 'APIKEY#*', 'APIKEYID#*', 'REFPREFIX#*'],
-    writes: ['ACCOUNT#*', 'IDEMPOTENCY#*', 'APIKEY#*', 'APIKEYID#*', 'REFPREFIX#*'],
+    // Staff addresses are claimed (and released) with the key they belong to.
+    writes: ['ACCOUNT#*', 'IDEMPOTENCY#*', 'APIKEY#*', 'APIKEYID#*', 'REFPREFIX#*', 'STAFFADDR#*'],
     // The list of accounts.
     indexes: ['GSI4'],
+  },
+  // The agents' queue: the queue index, the catalogs for live SLA views, accounts to check a filter.
+  'api-queue': {
+    reads: ['ACCOUNT#*', 'CATALOG#*'],
+    writes: [],
+    indexes: ['GSI5'],
+    readActions: ['dynamodb:GetItem', 'dynamodb:Query'],
   },
   // Catalogs, calendars and plans: all stored as catalog items.
   'api-catalogs': { reads: ['CATALOG#*'], writes: ['CATALOG#*'], indexes: [] },
@@ -61,13 +72,14 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   'api-exports': { reads: ['MONTH#*'], writes: [], indexes: [], readActions: ['dynamodb:GetItem'] },
   // The quarantine list, and releasing held mail, which runs the intake.
   'api-mail': {
-    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL],
+    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL, ...STAFF_KEYS, 'STAFFADDR#*'],
     writes: [...TICKET_CHANGES.writes, ...INBOUND_MAIL],
     // Contacts by address and tickets by reference (threading); held quarantine.
     indexes: ['GSI1', 'GSI4'],
   },
+  // Staff addresses and keys: an agent's reply to a notification acts as their key.
   'email-handler': {
-    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL],
+    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL, ...STAFF_KEYS, 'STAFFADDR#*'],
     writes: [...TICKET_CHANGES.writes, ...INBOUND_MAIL],
     indexes: ['GSI1'],
   },
@@ -81,7 +93,7 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   },
   // Records a warning or breach on the ticket and writes its alerts to the outbox.
   'sla-timer': {
-    reads: ['TICKET#*', 'CATALOG#*', 'ACCOUNT#*'],
+    reads: ['TICKET#*', 'CATALOG#*', 'ACCOUNT#*', ...STAFF_KEYS],
     writes: ['TICKET#*', 'OUTBOX#*'],
     indexes: [],
     writeActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],

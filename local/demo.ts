@@ -8,7 +8,7 @@ import { saveCatalog } from '../functions/app/catalogs.ts';
 import type { AppContext, Principal } from '../functions/app/context.ts';
 import { ConflictError } from '../functions/domain/errors.ts';
 import { addContact, getAccount } from '../functions/store/accounts.ts';
-import { createApiKey, findApiKey, type Role } from '../functions/store/api-keys.ts';
+import { createApiKey, findApiKey, type Role, setStaffAddress } from '../functions/store/api-keys.ts';
 import { getCatalog } from '../functions/store/catalogs.ts';
 
 interface DemoAccountSpec {
@@ -73,11 +73,16 @@ const ACCOUNTS: DemoAccountSpec[] = [
   },
 ];
 
+/** The demo agent's staff address: notifications of tickets they have go there, replies from it count. */
+const DEMO_AGENT_ADDRESS = 'agent@support-desk.localhost';
+
 export interface DemoFile {
   apiUrl: string;
   smtp: { host: string; port: number };
   supportAddress: string;
   keys: { admin: string; agent: string; finance: string; customer: Record<string, string> };
+  /** Staff addresses by role (the demo agent key's). */
+  staff: { agent: string };
   accounts: { id: string; name: string; catalogId: string; planId: string | null; contacts: string[] }[];
 }
 
@@ -156,6 +161,8 @@ export async function ensureDemo(
     finance: await ensureKey(app, previous.keys?.finance, 'finance', 'demo finance'),
     customer: {},
   };
+  const agent = await findApiKey(app.store, keys.agent);
+  if (agent && !agent.email) await setStaffAddress(app.store, agent.keyId, DEMO_AGENT_ADDRESS);
   for (const spec of ACCOUNTS) {
     keys.customer[spec.id] = await ensureKey(
       app,
@@ -170,6 +177,7 @@ export async function ensureDemo(
     smtp: { host: options.smtpHost, port: options.smtpPort },
     supportAddress: options.supportAddress,
     keys,
+    staff: { agent: agent?.email ?? DEMO_AGENT_ADDRESS },
     accounts: ACCOUNTS.map((spec) => ({
       id: spec.id,
       name: spec.name,

@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   console.log(`  Data       ${config.dataDir}   (outbox/, exports/, mail/, demo.json)`);
   console.log('  API keys (every customer key is in demo.json):');
   console.log(`    admin    ${demo.keys.admin}`);
-  console.log(`    agent    ${demo.keys.agent}`);
+  console.log(`    agent    ${demo.keys.agent}   (staff address ${demo.staff.agent})`);
   console.log(`    finance  ${demo.keys.finance}`);
   console.log(`    customer ${customerKey}   (${customer.name}: ${customer.catalogId} ${customer.planId})`);
   console.log('  Try:');
@@ -197,6 +197,7 @@ async function main(): Promise<void> {
   console.log(
     `    swaks --server ${config.host}:${config.smtpPort} --from ${contact} --to ${config.supportAddress} --header 'Subject: Orders stuck' --body 'Nothing syncs since 9:00'`,
   );
+  console.log(`    curl -s ${base}/v1/queue -H 'authorization: Bearer ${demo.keys.agent}'`);
   console.log('  Stop with Ctrl-C; data survives a restart.');
 
   let stopping = false;

@@ -6,6 +6,7 @@ import { group as admin } from '../functions/api/admin.ts';
 import { group as catalogs } from '../functions/api/catalogs.ts';
 import { group as exports } from '../functions/api/exports.ts';
 import { group as mail } from '../functions/api/mail.ts';
+import { group as queue } from '../functions/api/queue.ts';
 import { routeGroups } from '../functions/api/routes.ts';
 import { group as system } from '../functions/api/system.ts';
 import { group as tickets } from '../functions/api/tickets.ts';
@@ -13,7 +14,7 @@ import type { AppContext } from '../functions/app/context.ts';
 import type { LambdaHttpHandler, Route } from './http-server.ts';
 
 /** One route group per name (the file name under functions/api/). */
-const groups = { system, tickets, catalogs, admin, accounts, exports, mail };
+const groups = { system, tickets, catalogs, admin, accounts, exports, mail, queue };
 
 export function apiRoutes(context: () => AppContext): Route[] {
   return Object.entries(routeGroups).flatMap(([name, routes]) => {

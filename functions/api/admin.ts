@@ -13,7 +13,7 @@ import {
   setContract,
   unregisterContact,
 } from '../app/accounts.ts';
-import { apiKeyView, issueApiKey, revokeKey } from '../app/api-keys.ts';
+import { apiKeyView, issueApiKey, revokeKey, setKeyAddress } from '../app/api-keys.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { AccountRecord } from '../store/accounts.ts';
 import type { HttpResult } from './http.ts';
@@ -100,6 +100,11 @@ export const group = routeGroup('admin', routes, {
     const { secret, record } = await issueApiKey(app, body);
     return { status: 201, body: { secret, key: apiKeyView(record) } };
   },
+
+  setStaffAddress: async ({ path, body, app }) => ({
+    status: 200,
+    body: apiKeyView(await setKeyAddress(app, path.keyId, body.email)),
+  }),
 
   revokeApiKey: async ({ path, app }) => ({
     status: 200,

@@ -7,6 +7,7 @@ import { catalogSchema } from '../domain/catalog.ts';
 import { planSchema } from '../domain/plan.ts';
 import { exportRoutes } from './export-routes.ts';
 import { mailRoutes } from './mail-routes.ts';
+import { queueRoutes } from './queue-routes.ts';
 import type { RouteSpec } from './routing.ts';
 import {
   accountIdPath,
@@ -41,6 +42,7 @@ import {
   patchTicketSchema,
   postedMessageSchema,
   problemSchema,
+  staffAddressSchema,
   storedCalendarSchema,
   storedCatalogSchema,
   storedPlanSchema,
@@ -93,6 +95,8 @@ export const ticketRoutes = {
     roles: everyone,
     tags: ['tickets'],
     summary: 'List tickets, newest first (customers: their account; staff: by account or status)',
+    description:
+      'Staff keys name `accountId` or `status` (or both); without either the answer is a 400 naming them. The agents’ work list across accounts is GET /v1/queue.',
     query: listTicketsQuerySchema,
     responses: {
       200: { description: 'A page', schema: ticketPageSchema },
@@ -118,7 +122,7 @@ export const ticketRoutes = {
     tags: ['tickets'],
     summary: 'Triage (severity, kind), assign, or change status',
     description:
-      'Severity or kind confirms triage (meets acknowledge). Honours If-Match with the ticket version.',
+      'Severity or kind confirms triage (meets acknowledge). `assignee` is the keyId of an active agent or admin key, or null. Honours If-Match with the ticket version.',
     path: ticketIdPath,
     headers: ifMatchHeader,
     body: patchTicketSchema,
@@ -127,6 +131,21 @@ export const ticketRoutes = {
       ...problems,
       ...notFound,
       412: { description: 'If-Match names an older version', schema: problemSchema },
+    },
+  },
+  claimTicket: {
+    routeKey: 'POST /v1/tickets/{id}/claim',
+    roles: staff,
+    tags: ['tickets'],
+    summary: 'Take an open ticket nobody has: it is assigned to the calling key',
+    description:
+      'Claiming a ticket the caller already has changes nothing. A ticket someone else has is a 409; a resolved or closed ticket a 400 naming `status`.',
+    path: ticketIdPath,
+    responses: {
+      200: { description: 'The ticket, assigned to the caller', schema: ticketSchema, headers: versioned },
+      ...problems,
+      ...notFound,
+      409: { description: 'Someone else has the ticket', schema: problemSchema },
     },
   },
   listMessages: {
@@ -485,6 +504,22 @@ export const adminRoutes = {
     body: newApiKeySchema,
     responses: { 201: { description: 'Issued', schema: createdApiKeySchema }, ...problems },
   },
+  setStaffAddress: {
+    routeKey: 'PATCH /v1/api-keys/{keyId}',
+    roles: admin,
+    tags: ['api-keys'],
+    summary: 'Set or remove the staff address of an agent or admin key',
+    description:
+      'Agent notifications for tickets assigned to the key go to this address, and replies to them from it act as the key. An address belongs to one key.',
+    path: apiKeyIdPath,
+    body: staffAddressSchema,
+    responses: {
+      200: { description: 'The key', schema: apiKeySchema },
+      ...problems,
+      ...notFound,
+      409: { description: 'The address belongs to another key', schema: problemSchema },
+    },
+  },
   revokeApiKey: {
     routeKey: 'DELETE /v1/api-keys/{keyId}',
     roles: admin,
@@ -523,6 +558,7 @@ export const routeGroups: Record<string, Record<string, RouteSpec>> = {
   accounts: accountRoutes,
   exports: exportRoutes,
   mail: mailRoutes,
+  queue: queueRoutes,
 };
 
 /** Every route of the API, for the OpenAPI document, the local server and the CDK routes. */

@@ -363,6 +363,9 @@ export const newApiKeySchema = withMeta(
       description: 'Required for customer keys (the one account the key sees); refused otherwise',
     }),
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    email: withMeta(z.optional(z.email().check(z.maxLength(254))), {
+      description: 'Agent and admin keys: the person’s staff address (notifications; replies by mail)',
+    }),
   }),
   { id: 'NewApiKey' },
 );
@@ -373,10 +376,16 @@ export const apiKeySchema = withMeta(
     role: z.enum(ROLES),
     accountId: z.optional(z.string()),
     name: z.string(),
+    email: z.optional(z.string()),
     createdAt: instant,
     revokedAt: z.optional(instant),
   }),
   { id: 'ApiKey' },
+);
+
+export const staffAddressSchema = withMeta(
+  z.strictObject({ email: z.nullable(z.email().check(z.maxLength(254))) }),
+  { id: 'StaffAddress' },
 );
 
 export const createdApiKeySchema = withMeta(

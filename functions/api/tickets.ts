@@ -1,5 +1,6 @@
 // Ticket routes (one Lambda function): open, list, read, triage/update, messages and time entries.
 
+import { checkAssignee, claimTicket } from '../app/assignment.ts';
 import type { AppContext } from '../app/context.ts';
 import { assertCanSee, type Principal } from '../app/context.ts';
 import {
@@ -118,7 +119,13 @@ export const group = routeGroup('tickets', routes, {
     } else if (query.status) {
       found = await listTicketsByStatus(app.store, query.status, page(query));
     } else {
-      throw ValidationError.field('query', 'staff keys list by accountId or by status (or both)');
+      // Never an empty page that looks like "no tickets": name what to give, and where the queue is.
+      const message =
+        'staff keys list by accountId or status (or both); every account’s open tickets in SLA order are GET /v1/queue';
+      throw new ValidationError([
+        { field: 'query.accountId', message },
+        { field: 'query.status', message },
+      ]);
     }
     const items = await Promise.all(found.items.map((item) => view(app, principal, item)));
     return { status: 200, body: { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) } };
@@ -131,6 +138,7 @@ export const group = routeGroup('tickets', routes, {
 
   patchTicket: async ({ path, headers, body, principal, app }) => {
     const ifMatch = headers['if-match'];
+    await checkAssignee(app, body.assignee);
     const changed = await changeTicket(app, path.id, () => patchCommands(body, principal.keyId), {
       principal,
       ...(ifMatch === undefined ? {} : { ifMatch }),
@@ -139,6 +147,15 @@ export const group = routeGroup('tickets', routes, {
       200,
       changed.ticket,
       ticketView(changed.ticket, changed.catalog, app.clock.now(), audienceOf(principal.role)),
+    );
+  },
+
+  claimTicket: async ({ path, principal, app }) => {
+    const claimed = await claimTicket(app, principal, path.id);
+    return withVersion(
+      200,
+      claimed.ticket,
+      ticketView(claimed.ticket, claimed.catalog, app.clock.now(), audienceOf(principal.role)),
     );
   },
 

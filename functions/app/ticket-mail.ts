@@ -2,7 +2,14 @@
 // (functions/mail/ticket-mail.ts) decides and composes; this reads the thread it continues when it
 // needs one, and turns each composed mail into an outbox item the sender delivers.
 import type { ComposedMail } from '../mail/templates.ts';
-import { type DraftMail, needsThread, type TicketChange, ticketMail } from '../mail/ticket-mail.ts';
+import {
+  type DraftMail,
+  mailsAgents,
+  needsThread,
+  type TicketChange,
+  ticketMail,
+} from '../mail/ticket-mail.ts';
+import { activeStaffKey } from '../store/api-keys.ts';
 import { recentMessageIds } from '../store/messages.ts';
 import { outboxOp } from '../store/outbox.ts';
 import type { WriteOp } from '../store/transact.ts';
@@ -26,12 +33,22 @@ export function outboxOpFor(ctx: AppContext, composed: ComposedMail, id: string)
   });
 }
 
+/**
+ * Where agent mail about a ticket goes: the assignee's staff address while their key is active and
+ * has one, else the agents' addresses (SLA_ALERTS_TO).
+ */
+async function agentsOf(ctx: AppContext, assignee: string | undefined): Promise<string[]> {
+  const staff = assignee === undefined ? undefined : await activeStaffKey(ctx.store, assignee);
+  return staff?.email ? [staff.email] : ctx.settings.alerts.agents;
+}
+
 /** The mail `change` sends, composed (thread read first if it continues one). */
 export async function composeTicketMail(ctx: AppContext, change: TicketChange): Promise<DraftMail[]> {
   const thread = needsThread(change) ? await recentMessageIds(ctx.store, change.ticket.id, THREAD_DEPTH) : [];
+  const agents = mailsAgents(change) ? await agentsOf(ctx, change.ticket.assignee) : [];
   return ticketMail(change, {
     settings: ctx.settings.mail,
-    alerts: ctx.settings.alerts,
+    alerts: { agents },
     thread,
     newId: ctx.newId,
   });

@@ -4,7 +4,7 @@
 // from the decision's events, and commits one list of writes in one transaction.
 
 export type { TicketRecord } from '../store/tickets.ts';
-export { changeTicket, fireTimer, patchCommands, replyToTicket } from './tickets/change.ts';
+export { type Changed, changeTicket, fireTimer, patchCommands, replyToTicket } from './tickets/change.ts';
 export { logTime } from './tickets/log-time.ts';
 export { openTicketFor } from './tickets/open.ts';
 export { audienceOf, loadTicket, ticketView } from './tickets/view.ts';

@@ -24,7 +24,7 @@
 // - A decision that changes the ticket bumps `version` once (however many commands it took) and sets
 //   `updatedAt`; one that changes nothing (a stale or duplicate timer, a status set to itself) returns
 //   the ticket as it was, `changed: false`.
-import { ValidationError } from './errors.ts';
+import { ConflictError, ValidationError } from './errors.ts';
 import type { Calendars, PendingTimer, SlaClockEvent, SlaClockView } from './sla-clock.ts';
 import { reopenClock } from './sla-clock.ts';
 import { reopenWindowMs, type SlaMetric, type SlaPolicy } from './sla-policy.ts';
@@ -151,6 +151,8 @@ export type TicketCommand =
   | { type: 'setStatus'; status: TicketStatus }
   | { type: 'reopen' }
   | { type: 'assign'; assignee: string | null }
+  /** An agent takes an open ticket nobody has: a ConflictError if someone else has it. */
+  | { type: 'claim'; assignee: string }
   /** An SLA timer fired; acts only if the clock says the event is due at `now`. */
   | { type: 'timerFired'; metric: SlaMetric; event: 'warning' | 'breach'; dueAt: string };
 
@@ -370,6 +372,8 @@ function decide(draft: Draft, command: TicketCommand, now: Date, context: Ticket
       return reopen(draft, 'agent', now, context);
     case 'assign':
       return assign(draft, command.assignee ?? undefined, now);
+    case 'claim':
+      return claim(draft, command.assignee, now);
     case 'timerFired':
       // The settled clocks already hold whatever was due; a stale or early firing finds nothing.
       return { ...draft, noop: true };
@@ -594,6 +598,17 @@ function assign(draft: Draft, assignee: string | undefined, now: Date): Draft {
       },
     ],
   };
+}
+
+function claim(draft: Draft, assignee: string, now: Date): Draft {
+  const ticket = draft.ticket;
+  if (!OPEN_STATUSES.includes(ticket.status)) {
+    throw invalidStatus(ticket, 'only open tickets are claimed; reopen it first');
+  }
+  if (ticket.assignee !== undefined && ticket.assignee !== assignee) {
+    throw new ConflictError(`ticket ${ticket.reference} is assigned to ${ticket.assignee} already`);
+  }
+  return assign(draft, assignee, now);
 }
 
 function laterOf(a: Date, b: Date): Date {

@@ -3,17 +3,21 @@
 // 6 body and attachments. Each outcome is committed in one transaction together with the two
 // redelivery markers (RFC Message-ID, SES message id), so a crash before the commit leaves nothing
 // and a redelivery after it changes nothing. Released quarantine runs steps 3-6 on the kept raw.
+// Mail from a registered staff address is an agent working a ticket: it is taken only as a reply to
+// one of our mails about a ticket (the thread token), as an agent reply or, with `#note`, an internal
+// note; anything else from a staff address gets one answer saying so, and never opens a ticket.
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.ts';
 import { outboxOpFor } from '../app/ticket-mail.ts';
 import { openTicketFor, replyToTicket, type TicketRecord } from '../app/tickets.ts';
 import { NotFoundError, RejectedError } from '../domain/errors.ts';
 import type { MailSettings } from '../mail/settings.ts';
-import { oversizedReply, refusedReply, unknownSenderReply } from '../mail/templates.ts';
+import { oversizedReply, refusedReply, staffUnmatchedReply, unknownSenderReply } from '../mail/templates.ts';
 import { subjectReferences, threadedTicketIds } from '../mail/threading.ts';
 import type { BlobStore } from '../ports/blobs.ts';
 import { log } from '../shared/log.ts';
 import { type ContactRecord, findContactsByEmail } from '../store/accounts.ts';
+import { type ApiKeyRecord, staffByAddress } from '../store/api-keys.ts';
 import {
   autoReplyClaimed,
   autoReplyClaimOp,
@@ -330,6 +334,9 @@ export function createIntake(deps: IntakeDeps) {
     }
 
     const sender = mail.from?.address;
+    // 4-5 for staff: an agent answering one of our mails about a ticket.
+    const staff = sender ? await staffByAddress(ctx.store, sender) : undefined;
+    if (sender && staff) return staffMail(ctx, mail, sender, staff, oversized, guard);
     const contacts = sender ? await findContactsByEmail(ctx.store, sender) : [];
     const accounts = new Set(contacts.map((c) => c.accountId));
 
@@ -397,6 +404,51 @@ export function createIntake(deps: IntakeDeps) {
       ]);
       return { outcome: 'refused', reason: 'plan' };
     }
+  }
+
+  /**
+   * A staff member's mail: on the ticket the thread token names (In-Reply-To, References; never the
+   * subject, which anyone can write), as their agent reply to the customer or, when the first line
+   * is `#note`, an internal note. Anything else is answered once and goes nowhere.
+   */
+  async function staffMail(
+    ctx: AppContext,
+    mail: ParsedMail,
+    sender: string,
+    staff: ApiKeyRecord,
+    oversized: boolean,
+    guard: Guard,
+  ): Promise<Omit<IntakeResult, 'sesMessageId' | 'messageId'>> {
+    let ticket: TicketRecord | undefined;
+    for (const ticketId of threadedTicketIds(mail, settings).slice(0, 5)) {
+      ticket = await getTicket(ctx.store, ticketId);
+      if (ticket) break;
+    }
+    const { text } = oversized ? { text: '' } : await mailBody(mail);
+    const note = /^\s*#note\b[ \t]*/i.exec(text);
+    const body = (note ? text.slice(note[0].length) : text).replace(/^\s*\n/, '').trim();
+    if (!ticket || oversized || body === '') {
+      const ops = suppressesAutoReplies(mail)
+        ? []
+        : [answerOp(ctx, (id) => staffUnmatchedReply(sender, mail, id, settings))];
+      const reason = !ticket ? 'no-thread' : oversized ? 'size' : 'empty';
+      await finish(ctx, guard, 'staffUnmatched', ops);
+      log('info', 'staff mail matched no ticket', { keyId: staff.keyId, reason });
+      return { outcome: 'staffUnmatched', reason };
+    }
+    const { stored } = await content(ctx, mail, ticket.id);
+    const replied = await replyToTicket(ctx, undefined, ticket.id, {
+      body: body.slice(0, MAX_BODY_CHARS),
+      visibility: note ? 'internal' : 'public',
+      author: { type: 'agent', keyId: staff.keyId, email: sender },
+      channel: 'email',
+      messageId: mail.messageId,
+      extraOps: async (current) => [
+        ...attachmentOps(ctx, stored, current),
+        ...(await guard(note ? 'note' : 'agentReply', current.id)),
+      ],
+    });
+    return { outcome: note ? 'note' : 'agentReply', ticketId: replied.ticket.id };
   }
 
   async function threadedTicket(

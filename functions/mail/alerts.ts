@@ -5,6 +5,7 @@
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import type { AlertSettings, MailSettings } from './settings.ts';
 import {
+  type AlertedTicket,
   type ComposedMail,
   type SlaAlertEvent,
   slaAgentAlert,
@@ -13,12 +14,8 @@ import {
 } from './templates.ts';
 
 /** What the alert needs of the ticket. */
-export interface AlertTicket {
-  id: string;
-  reference: string;
+export interface AlertTicket extends AlertedTicket {
   subject: string;
-  severity: string;
-  contactEmail?: string;
 }
 
 export const isSlaAlertEvent = (event: { type: string }): event is SlaAlertEvent =>

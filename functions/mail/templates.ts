@@ -1,9 +1,12 @@
 // The mail the desk writes: acknowledgements, agent replies, resolution notices, SLA alerts (to the
 // agents, and the breach notice to the customer), and the one polite answer to mail we cannot take
-// (unknown sender, oversized, refused by the plan). Every mail about a
+// (unknown sender, oversized, refused by the plan); and the agents' notifications (a new ticket, a
+// customer's reply, an SLA warning or breach) with the ticket's SLA state, which an agent answers by
+// replying (docs/email.md, Agents by email). Every mail about a
 // ticket carries the reference in the subject and our token in its Message-ID, and continues the
 // thread (In-Reply-To, References). Mail no person wrote says so (`Auto-Submitted`, RFC 3834) and
 // asks auto-responders to stay quiet; `X-Loop` lets us recognise it if it ever comes back. Pure.
+import type { QueueSla } from '../domain/queue.ts';
 import type { SlaClockEvent } from '../domain/sla-clock.ts';
 import type { SlaMetric } from '../domain/sla-policy.ts';
 import type { OutboundMail } from '../ports/mail.ts';
@@ -17,6 +20,9 @@ export type OutboundKind =
   | 'resolution'
   | 'slaWarning'
   | 'slaBreached'
+  | 'agentNewTicket'
+  | 'agentCustomerReply'
+  | 'staffUnmatched'
   | 'unknownSender'
   | 'oversized'
   | 'refused'
@@ -191,21 +197,88 @@ const METRIC_NAMES: Record<SlaMetric, string> = {
   resolution: 'resolution',
 };
 
-/** What an SLA alert to the agents says of the ticket. */
+/** What a mail to the agents says of the ticket. */
 export interface AlertedTicket {
   id: string;
   reference: string;
   severity: string;
+  subject?: string;
+  accountId?: string;
+  contactEmail?: string;
+  assignee?: string;
+  /** The ticket's SLA as the queue shows it when the mail is composed. */
+  queue?: QueueSla;
 }
 
 /** A recorded SLA warning or breach: what alerts are sent for. */
 export type SlaAlertEvent = Extract<SlaClockEvent, { type: 'slaWarning' | 'slaBreached' }>;
 
+function businessTime(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, '0')} min` : `${minutes} min`;
+}
+
+/** The SLA line of an agent mail: state, deciding clock, deadline and business time left. */
+export function slaLine(queue: QueueSla | undefined): string {
+  if (!queue || queue.state === 'none') return 'SLA: no clock running (SLA-exempt, or every target met)';
+  const what = queue.metric ? METRIC_NAMES[queue.metric] : 'target';
+  if (queue.state === 'breached') return `SLA: BREACHED, ${what} was due ${queue.dueAt ?? 'earlier'}`;
+  if (queue.state === 'paused') {
+    return `SLA: paused (waiting on the customer), ${what} has ${businessTime(queue.remainingMs ?? 0)} of business time left`;
+  }
+  const state = queue.state === 'at_risk' ? 'AT RISK' : 'running';
+  return `SLA: ${state}, ${what} due ${queue.dueAt} (${businessTime(queue.remainingMs ?? 0)} of business time left)`;
+}
+
+/** How an agent works the ticket from the mail: the last lines of every agent mail. */
+function agentFooter(ticket: AlertedTicket): string[] {
+  return [
+    '',
+    '--',
+    `Reply to this mail to answer the customer: your reply goes to them from the support address, on ticket ${ticket.reference}.`,
+    'Start the first line with #note to add an internal note instead. Replies are taken from your registered staff address only.',
+    `Assigned to: ${ticket.assignee ?? 'nobody yet (claim it: POST /v1/tickets/' + ticket.id + '/claim)'}`,
+    `Ticket id: ${ticket.id}`,
+  ];
+}
+
+/** A mail to the agents (their shared address or the assignee's): automatic headers, the ticket's thread. */
+function agentMail(
+  kind: OutboundKind,
+  ticket: AlertedTicket,
+  to: readonly string[],
+  unique: string,
+  settings: MailSettings,
+  subject: string,
+  lines: readonly string[],
+): ComposedMail {
+  const messageId = outboundMessageId(ticket.id, unique, settings);
+  return {
+    kind,
+    messageId,
+    automatic: false,
+    ticketId: ticket.id,
+    mail: {
+      from: from(settings),
+      to: [...to],
+      subject,
+      text: `${[...lines, ...agentFooter(ticket)].join('\n')}\n`,
+      headers: {
+        ...threadHeaders(messageId, {}, settings, ticket.id),
+        ...automaticHeaders(settings, 'auto-generated'),
+        'X-Support-Desk-Ticket': ticket.reference,
+      },
+    },
+  };
+}
+
 /**
- * An SLA warning or breach for the agents, one mail to all their alert addresses. It says it is
- * automatic (RFC 3834 headers, `X-Loop`), and carries the ticket's thread token, so a ticket's alerts
- * thread together. It is not `automatic` for the outbox's per-recipient limit: the agents' addresses
- * are the deployment's own, and a storm of breaches is exactly when every alert must arrive.
+ * An SLA warning or breach for the agents: one mail to the assignee's staff address, or to all the
+ * agents' alert addresses while nobody has the ticket. It says it is automatic (RFC 3834 headers,
+ * `X-Loop`), and carries the ticket's thread token, so a ticket's alerts thread together and a reply
+ * to one reaches the ticket. It is not `automatic` for the outbox's per-recipient limit: the agents'
+ * addresses are the deployment's own, and a storm of breaches is exactly when every alert must arrive.
  */
 export function slaAgentAlert(
   ticket: AlertedTicket,
@@ -226,24 +299,55 @@ export function slaAgentAlert(
           `Ticket ${ticket.reference} (severity ${ticket.severity}) missed its ${what} target.`,
           `Breached at: ${alert.at}`,
         ];
-  const messageId = outboundMessageId(ticket.id, unique, settings);
-  return {
-    kind: alert.type,
-    messageId,
-    automatic: false,
-    ticketId: ticket.id,
-    mail: {
-      from: from(settings),
-      to: [...to],
-      subject: `[${ticket.reference}] SLA ${alert.type === 'slaWarning' ? 'warning' : 'breached'}: ${what}`,
-      text: `${[...lines, '', `Ticket id: ${ticket.id}`].join('\n')}\n`,
-      headers: {
-        ...threadHeaders(messageId, {}, settings, ticket.id),
-        ...automaticHeaders(settings, 'auto-generated'),
-        'X-Support-Desk-Ticket': ticket.reference,
-      },
-    },
-  };
+  return agentMail(
+    alert.type,
+    ticket,
+    to,
+    unique,
+    settings,
+    `[${ticket.reference}] SLA ${alert.type === 'slaWarning' ? 'warning' : 'breached'}: ${what}`,
+    [...lines, ...(ticket.subject ? [`Subject: ${ticket.subject}`] : []), slaLine(ticket.queue)],
+  );
+}
+
+/** A new ticket, or a customer's reply on one, for the agents: who wrote, the SLA, the message. */
+export function agentNotification(
+  kind: 'agentNewTicket' | 'agentCustomerReply',
+  ticket: AlertedTicket & { subject: string },
+  to: readonly string[],
+  unique: string,
+  settings: MailSettings,
+  body: string,
+): ComposedMail {
+  const who = ticket.contactEmail ?? 'an API key';
+  const account = ticket.accountId ? ` (account ${ticket.accountId})` : '';
+  const heading =
+    kind === 'agentNewTicket'
+      ? `New ticket ${ticket.reference} from ${who}${account}, severity ${ticket.severity}.`
+      : `The customer replied on ticket ${ticket.reference}${account}, severity ${ticket.severity}.`;
+  const label = kind === 'agentNewTicket' ? 'New ticket' : 'Customer reply';
+  return agentMail(kind, ticket, to, unique, settings, `[${ticket.reference}] ${label}: ${ticket.subject}`, [
+    heading,
+    slaLine(ticket.queue),
+    '',
+    body.trimEnd(),
+  ]);
+}
+
+/** The one answer to a staff member's mail that reached no ticket: it says what replies are taken. */
+export function staffUnmatchedReply(
+  to: string,
+  inbound: { messageId: string; subject: string },
+  unique: string,
+  settings: MailSettings,
+): ComposedMail {
+  const text =
+    'Your mail was not added to any ticket, and no ticket was opened.\n\n' +
+    'Mail from a staff address is taken only as a reply to a notification the desk sent you about a ticket ' +
+    '(a new ticket, a customer reply, an SLA warning or breach): reply to that mail, keeping its In-Reply-To ' +
+    'and References headers. Start the first line with #note for an internal note.\n\n' +
+    'To open a ticket for a customer, use the API (POST /v1/tickets with accountId).\n';
+  return answer('staffUnmatched', to, inbound, unique, settings, text);
 }
 
 /** The customer's notice of a breach (where the plan promises one), in the ticket's thread. */

@@ -1,9 +1,12 @@
 // Which ticket changes send mail, composed from the change's events: the acknowledgement with the
 // reference when a ticket opens, an agent's public reply, the resolution notice, and the SLA alerts
 // of every warning or breach the change recorded (to the agents; the breach notice to the contact
-// where the plan promises it). Tickets without a contact address (opened through the API with a key)
+// where the plan promises it). Agents are told of a new ticket and of a customer's reply too; every
+// agent mail goes to the assignee's staff address, or to the agents' addresses while nobody has the
+// ticket (the use case resolves which: `MailSetup.alerts.agents`), with the SLA state in the body. Tickets without a contact address (opened through the API with a key)
 // get no customer mail: the API response is their acknowledgement. Pure: the use case reads the
 // thread when `needsThread` says so and writes the result to the outbox in the change's transaction.
+import type { QueueSla } from '../domain/queue.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import type { TicketEvent } from '../domain/ticket.ts';
 import { isSlaAlertEvent, slaAlerts, tellsCustomer } from './alerts.ts';
@@ -11,6 +14,7 @@ import type { AcknowledgementFacts } from './customer-text.ts';
 import type { AlertSettings, MailSettings } from './settings.ts';
 import {
   acknowledgement,
+  agentNotification,
   agentReply,
   type ComposedMail,
   type MailTicket,
@@ -24,8 +28,10 @@ export interface TicketForMail {
   reference: string;
   subject: string;
   severity: string;
+  accountId?: string;
   contactEmail?: string;
   relatedTicketId?: string;
+  assignee?: string;
 }
 
 /** The message a change posted, as far as mail cares. */
@@ -46,10 +52,13 @@ export interface TicketChange {
   policy: Pick<SlaPolicy, 'notify'>;
   /** A new ticket's promises and usage, as the acknowledgement tells them. */
   acknowledgement?: AcknowledgementFacts;
+  /** The ticket's SLA as the queue shows it after the change (agent mail says it). */
+  queue?: QueueSla;
 }
 
 export interface MailSetup {
   settings: MailSettings;
+  /** Where agent mail of this ticket goes: the assignee's staff address, else the agents' addresses. */
   alerts: AlertSettings;
   /** The ticket's conversation so far (Message-IDs oldest first), when `needsThread` asked for it. */
   thread: readonly string[];
@@ -78,6 +87,21 @@ const repliesByMail = (message: PostedMessage | undefined): message is PostedMes
   message.author.type === 'agent' &&
   message.visibility === 'public' &&
   !message.automatic;
+
+/** A customer's own message (not the one that opened the ticket): the agents hear of it. */
+const customerWrote = (message: PostedMessage | undefined): message is PostedMessage =>
+  message !== undefined &&
+  message.author.type === 'customer' &&
+  message.visibility === 'public' &&
+  !message.automatic;
+
+/** Whether this change mails the agents (so the use case finds out where to). */
+export function mailsAgents(change: TicketChange): boolean {
+  return (
+    change.events.some((e) => e.type === 'ticketOpened' || isSlaAlertEvent(e)) ||
+    customerWrote(change.message)
+  );
+}
 
 /** Whether the mail of this change continues the customer's thread (and so needs it read). */
 export function needsThread(change: TicketChange): boolean {
@@ -120,7 +144,19 @@ export function ticketMail(change: TicketChange, setup: MailSetup): DraftMail[] 
     );
   }
   const message = change.message;
-  if (contact && repliesByMail(message)) {
+  const opened = events.some((e) => e.type === 'ticketOpened');
+  const agents = setup.alerts.agents;
+  const forAgents = {
+    ...ticket,
+    ...(change.queue ? { queue: change.queue } : {}),
+  };
+  // A customer's late reply that moves to a new ticket is told once, as that new ticket.
+  const continues = events.some((e) => e.type === 'newTicketRequired');
+  if (agents.length > 0 && message && (opened || (customerWrote(message) && !continues))) {
+    const kind = opened ? 'agentNewTicket' : 'agentCustomerReply';
+    draft((id) => agentNotification(kind, forAgents, agents, id, setup.settings, message.body));
+  }
+  if (contact && !opened && repliesByMail(message)) {
     draft((id) => agentReply(contact, id, setup.settings, thread, message.body));
   }
   if (contact && events.some((e) => e.type === 'resolved')) {
@@ -128,7 +164,7 @@ export function ticketMail(change: TicketChange, setup: MailSetup): DraftMail[] 
   }
   for (const alert of events.filter(isSlaAlertEvent)) {
     drafts.push(
-      ...slaAlerts(ticket, alert, change.policy, setup.alerts, setup.settings, thread, setup.newId),
+      ...slaAlerts(forAgents, alert, change.policy, setup.alerts, setup.settings, thread, setup.newId),
     );
   }
   return drafts;

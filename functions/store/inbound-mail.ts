@@ -21,6 +21,10 @@ const MAIL_OUTCOMES = [
   'oversized',
   'refused',
   'dropped',
+  /** From a staff address: an agent's reply on the ticket, an internal note, or nothing matched. */
+  'agentReply',
+  'note',
+  'staffUnmatched',
 ] as const;
 /** How one inbound mail ended: every mail ends as exactly one of these. */
 export type MailOutcome = (typeof MAIL_OUTCOMES)[number];

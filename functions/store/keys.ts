@@ -1,6 +1,8 @@
 // The one place that builds the single table's keys. Every item's PK/SK and index attributes, and
 // every partition a Query reads (`partitions`), come from here, so an access pattern
 // (docs/data-model.md) can be traced to one function.
+import { queueRank } from '../domain/queue.ts';
+import type { TicketClocks } from '../domain/ticket-clocks.ts';
 import { GLOBAL_INDEXES, type IndexName, PARTITION_KEY, SORT_KEY } from './table-definition.ts';
 
 export interface ItemKey {
@@ -22,16 +24,7 @@ export interface IndexKeys {
   GSI5SK?: string;
 }
 
-/** Open tickets are spread over this many due-time partitions so no index partition runs hot. */
-const DUE_SHARDS = 4;
-
 const OPEN_STATUSES = new Set(['new', 'acknowledged', 'in_progress', 'waiting_on_customer']);
-
-function shardOf(id: string): number {
-  let hash = 0;
-  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
-  return Math.abs(hash) % DUE_SHARDS;
-}
 
 export const keys = {
   account: (accountId: string): ItemKey => ({ PK: `ACCOUNT#${accountId}`, SK: 'ACCOUNT' }),
@@ -70,6 +63,8 @@ export const keys = {
   apiKey: (keyHash: string): ItemKey => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
   /** Finds a key's hash from its public keyId (revocation), written with the key. */
   apiKeyId: (keyId: string): ItemKey => ({ PK: `APIKEYID#${keyId}`, SK: 'APIKEYID' }),
+  /** A staff member's mail address -> their key (agents reply to notifications from it). */
+  staffAddress: (email: string): ItemKey => ({ PK: `STAFFADDR#${email.toLowerCase()}`, SK: 'STAFFADDR' }),
   /** Claims a ticket-reference prefix for one account: references are looked up across accounts. */
   referencePrefix: (prefix: string): ItemKey => ({
     PK: `REFPREFIX#${prefix.toUpperCase()}`,
@@ -150,7 +145,7 @@ export const INDEX_FOR = {
   accounts: 'GSI4',
   ticketsByStatus: 'GSI4',
   heldQuarantine: 'GSI4',
-  openTicketsByDue: 'GSI5',
+  queue: 'GSI5',
   pendingOutbox: 'GSI5',
   localSchedulesByDue: 'GSI5',
 } as const satisfies Record<string, IndexName>;
@@ -178,12 +173,16 @@ export const partitions = {
   ledgerOfMonth: (month: string) => onIndex(INDEX_FOR.ledgerByMonth, `LEDGER#${month}`),
   /** GSI4: all accounts, oldest first (admin list). */
   accounts: () => onIndex(INDEX_FOR.accounts, 'ACCOUNTS'),
-  /** GSI4: tickets in one status across accounts (agents' queue). */
+  /** GSI4: tickets in one status across accounts, by creation. */
   ticketsInStatus: (status: string) => onIndex(INDEX_FOR.ticketsByStatus, `STATUS#${status}`),
   /** GSI4: quarantined mail still held, oldest first. */
   heldQuarantine: () => onIndex(INDEX_FOR.heldQuarantine, 'QUARANTINE'),
-  /** GSI5: open tickets of one due shard, by next SLA deadline. */
-  openTicketsDue: (shard: number) => onIndex(INDEX_FOR.openTicketsByDue, `DUE#${shard}`),
+  /**
+   * GSI5: every open ticket in queue order (functions/domain/queue.ts): by deadline, breached first,
+   * then paused, then untimed. One partition, so a queue page is one Query (docs/data-model.md says
+   * why one partition holds the write rate).
+   */
+  queue: () => onIndex(INDEX_FOR.queue, 'QUEUE'),
   /** GSI5: unsent outbox items, oldest first (the sweep). */
   pendingOutbox: () => onIndex(INDEX_FOR.pendingOutbox, 'OUTBOX#PENDING'),
   /**
@@ -200,7 +199,7 @@ export function ticketIndexKeys(ticket: {
   reference: string;
   status: string;
   createdAt: string;
-  nextDueAt?: string | undefined;
+  sla: TicketClocks;
 }): IndexKeys {
   const sortByCreation = `${ticket.createdAt}#${ticket.id}`;
   const index: IndexKeys = {
@@ -213,14 +212,14 @@ export function ticketIndexKeys(ticket: {
     // by account, newest first
     GSI3PK: partitions.ticketsOfAccount(ticket.accountId).partition,
     GSI3SK: sortByCreation,
-    // agents' queue: by status across accounts
+    // by status across accounts
     GSI4PK: partitions.ticketsInStatus(ticket.status).partition,
     GSI4SK: sortByCreation,
   };
-  // open tickets by next SLA due time (sparse: only open tickets with a running clock)
-  if (ticket.nextDueAt && OPEN_STATUSES.has(ticket.status)) {
-    index.GSI5PK = partitions.openTicketsDue(shardOf(ticket.id)).partition;
-    index.GSI5SK = `${ticket.nextDueAt}#${ticket.id}`;
+  // the agents' queue (sparse: open tickets only), in queue order
+  if (OPEN_STATUSES.has(ticket.status)) {
+    index.GSI5PK = partitions.queue().partition;
+    index.GSI5SK = `${queueRank(ticket.sla, ticket.createdAt)}#${ticket.id}`;
   }
   return index;
 }

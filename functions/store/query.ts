@@ -24,6 +24,8 @@ export interface QueryOptions {
   consistent?: boolean;
   /** Only sort keys up to and including this one. */
   sortKeyAtMost?: string;
+  /** Only sort keys from this one on (with `sortKeyAtMost`: both bounds, inclusive). */
+  sortKeyAtLeast?: string;
   /** A filter on attributes the key does not hold; values are named `:f...`. */
   filter?: { expression: string; values: Record<string, unknown> };
   /** Read only these attributes. */
@@ -44,14 +46,21 @@ function queryInput(ctx: StoreContext, query: QueryPartition, options: QueryOpti
   const names: Record<string, string> = { '#pk': query.partitionKey };
   const values: Record<string, unknown> = { ':pk': query.partition, ...options.filter?.values };
   let condition = '#pk = :pk';
-  if (query.sortKeyPrefix !== undefined || options.sortKeyAtMost !== undefined) {
+  const { sortKeyAtMost: upper, sortKeyAtLeast: lower } = options;
+  if (query.sortKeyPrefix !== undefined || upper !== undefined || lower !== undefined) {
     names['#sk'] = query.sortKey;
     if (query.sortKeyPrefix !== undefined) {
       condition += ' AND begins_with(#sk, :prefix)';
       values[':prefix'] = query.sortKeyPrefix;
-    } else {
+    } else if (upper !== undefined && lower !== undefined) {
+      condition += ' AND #sk BETWEEN :lower AND :upper';
+      Object.assign(values, { ':lower': lower, ':upper': upper });
+    } else if (upper !== undefined) {
       condition += ' AND #sk <= :upper';
-      values[':upper'] = options.sortKeyAtMost;
+      values[':upper'] = upper;
+    } else {
+      condition += ' AND #sk >= :lower';
+      values[':lower'] = lower;
     }
   }
   const projected = options.attributes?.map((name, i) => {

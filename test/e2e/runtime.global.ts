@@ -17,6 +17,8 @@ export interface E2eRuntime {
   dataDir: string;
   supportAddress: string;
   keys: { admin: string; agent: string; finance: string; customer: Record<string, string> };
+  /** The demo agent key's staff address (its replies by mail act as that key). */
+  agentAddress: string;
   /** The Monday (YYYY-MM-DD) the stories start on; the whole timeline stays in its month. */
   anchor: string;
   /** Whether the Tuesday after the anchor is a Spanish national holiday (2026-12-08 is). */
@@ -163,6 +165,7 @@ export async function setup(project: TestProject): Promise<void> {
     dataDir,
     supportAddress: demo.supportAddress,
     keys: demo.keys,
+    agentAddress: demo.staff.agent,
     ...(await chooseAnchor(api, demo.keys.agent)),
   });
 }

@@ -144,6 +144,7 @@ describe('what each bundle carries', () => {
       'api-accounts',
       'api-admin',
       'api-catalogs',
+      'api-queue',
       'api-system',
       'api-tickets',
     ]);

@@ -46,6 +46,82 @@ const change = (over: Partial<TicketChange>): TicketChange => ({
   ...over,
 });
 
+const customerMessage = {
+  author: { type: 'customer' as const },
+  visibility: 'public' as const,
+  automatic: false,
+  body: 'Nothing syncs since 9:00.',
+};
+
+describe('agent notifications', () => {
+  const running = {
+    state: 'running' as const,
+    metric: 'firstResponse' as const,
+    dueAt: at,
+    remainingMs: 90 * 60_000,
+  };
+
+  it('tells the agents of a new ticket, with who wrote, the SLA state and the message, in the ticket thread', () => {
+    const drafts = ticketMail(
+      change({
+        events: [opened],
+        message: customerMessage,
+        queue: running,
+        ticket: { ...contact, accountId: 'acme' },
+      }),
+      setup(),
+    );
+    expect(drafts.map((d) => d.composed.kind)).toEqual(['acknowledgement', 'agentNewTicket']);
+    const note = drafts[1]!.composed;
+    expect(note.mail.to).toEqual(['oncall@desk.test']);
+    expect(note.mail.subject).toBe('[ACME-7] New ticket: Orders stuck');
+    expect(note.mail.text).toContain('New ticket ACME-7 from ana@acme.test (account acme), severity Minor.');
+    expect(note.mail.text).toContain(
+      `SLA: running, first response due ${at} (1 h 30 min of business time left)`,
+    );
+    expect(note.mail.text).toContain('Nothing syncs since 9:00.');
+    expect(note.mail.text).toContain('#note');
+    // The ticket's thread token leads a reply back to the ticket.
+    expect(note.mail.headers?.References).toBe('<desk.t-1.thread@desk.test>');
+    expect(note.mail.headers?.['Auto-Submitted']).toBe('auto-generated');
+    expect(note.automatic).toBe(false);
+  });
+
+  it('tells them of a customer reply, not of an agent reply or an internal note', () => {
+    const drafts = ticketMail(change({ message: customerMessage, queue: running }), setup());
+    expect(drafts.map((d) => d.composed.kind)).toEqual(['agentCustomerReply']);
+    expect(drafts[0]!.composed.mail.subject).toBe('[ACME-7] Customer reply: Orders stuck');
+    expect(ticketMail(change({ message: { ...agentPublic, visibility: 'internal' } }), setup())).toEqual([]);
+    expect(ticketMail(change({ message: { ...customerMessage, automatic: true } }), setup())).toEqual([]);
+  });
+
+  it('a late customer reply that moves to a new ticket is told once, as the new ticket', () => {
+    const moved: TicketEvent = {
+      type: 'newTicketRequired',
+      at,
+      reason: 'closed',
+      relatedTicketId: 't-1',
+      relatedReference: 'ACME-7',
+    };
+    expect(ticketMail(change({ events: [moved], message: customerMessage }), setup())).toEqual([]);
+  });
+
+  it('says a breach in the SLA line, and mails nobody when no agent address is known', () => {
+    const breachedNow = {
+      state: 'breached' as const,
+      metric: 'firstResponse' as const,
+      dueAt: at,
+      remainingMs: 0,
+    };
+    const [alert] = ticketMail(change({ events: [breached], queue: breachedNow }), setup());
+    expect(alert!.composed.mail.text).toContain(`SLA: BREACHED, first response was due ${at}`);
+    const none = { ...setup(), alerts: { agents: [] } };
+    expect(
+      ticketMail(change({ events: [opened], message: customerMessage }), none).map((d) => d.composed.kind),
+    ).toEqual(['acknowledgement']);
+  });
+});
+
 describe('ticketMail', () => {
   it('acknowledges a new ticket to its contact, answering the mail that opened it', () => {
     const [ack, ...rest] = ticketMail(
@@ -58,10 +134,11 @@ describe('ticketMail', () => {
     expect(ack?.composed.mail.headers?.['In-Reply-To']).toBe('<in-1@acme.test>');
   });
 
-  it('sends no customer mail for a ticket without a contact address', () => {
-    expect(ticketMail(change({ ticket, events: [opened, resolved], message: agentPublic }), setup())).toEqual(
-      [],
-    );
+  it('sends no customer mail for a ticket without a contact address (the agents still hear of it)', () => {
+    const drafts = ticketMail(change({ ticket, events: [opened, resolved], message: agentPublic }), setup());
+    expect(drafts.map((d) => [d.composed.kind, d.composed.mail.to])).toEqual([
+      ['agentNewTicket', ['oncall@desk.test']],
+    ]);
   });
 
   it('mails an agent’s public reply in the thread and reports its Message-ID; internal notes stay inside', () => {

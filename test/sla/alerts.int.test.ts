@@ -66,6 +66,7 @@ describe('a change that records a breach before the timer fires', () => {
     // The reply itself went out too, in the same transaction.
     expect((await outboxOf(table.store, ticket.id)).map((i) => i.kind).sort()).toEqual([
       'acknowledgement',
+      'agentNewTicket',
       'agentReply',
       'slaBreached',
     ]);

@@ -121,11 +121,16 @@ describe('a Critical ticket under a 1-hour first-response target', () => {
     const clock = (await ticketNow(ticket.id)).sla.firstResponse!;
     expect(clock.warnedAt).toBe('2026-12-01T08:45:00.000Z');
     expect(clock.state).toBe('running');
+    // The agents heard of the new ticket when it opened, then of the warning.
     const sent = await mails();
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toContain('To: oncall@vendor.test');
-    expect(sent[0]).toContain(`Subject: [${ticket.reference}] SLA warning: first response`);
-    expect(sent[0]).toContain('Auto-Submitted: auto-generated');
+    expect(sent).toHaveLength(2);
+    expect(sent.filter((m) => m.includes(`Subject: [${ticket.reference}] New ticket:`))).toHaveLength(1);
+    const warning = sent.find((m) =>
+      m.includes(`Subject: [${ticket.reference}] SLA warning: first response`),
+    );
+    expect(warning).toContain('To: oncall@vendor.test');
+    expect(warning).toContain('Auto-Submitted: auto-generated');
+    expect(warning).toContain('SLA: AT RISK');
   });
 
   test('20 minutes more and it is breached: agents and, as this plan promises, the customer are told', async () => {
@@ -135,14 +140,14 @@ describe('a Critical ticket under a 1-hour first-response target', () => {
     expect(clock.state).toBe('breached');
     expect(clock.breachedAt).toBe('2026-12-01T09:00:00.000Z');
     const sent = await mails();
-    expect(sent).toHaveLength(3);
+    expect(sent).toHaveLength(4);
     expect(sent.filter((m) => m.includes('SLA breached: first response'))).toHaveLength(1);
     expect(sent.filter((m) => m.includes('To: cto@acme.test'))).toHaveLength(1);
     // Nothing is left to fire for it, and firing again changes nothing.
     const left = await localScheduler(table.store).due(new Date('2100-01-01T00:00:00Z'));
     expect(left.filter((s) => s.payload.ticketId === ticket.id)).toEqual([]);
     expect(await moveClock({ advance: 'PT1H' })).toMatchObject({ json: { fired: 0 } });
-    expect(await mails()).toHaveLength(3);
+    expect(await mails()).toHaveLength(4);
   });
 });
 

@@ -7,6 +7,7 @@ import { meteringFor } from '../../domain/entitlements.ts';
 import { NotFoundError, VersionConflictError } from '../../domain/errors.ts';
 import type { LedgerEntry } from '../../domain/ledger.ts';
 import { eventsNeedMetering, type MeteringEffects, meterTicketEvents } from '../../domain/metering.ts';
+import { queueSla } from '../../domain/queue.ts';
 import type { SlaMetric } from '../../domain/sla-policy.ts';
 import {
   decideTicket,
@@ -89,7 +90,7 @@ export function changeTicket(
         )
       : NOTHING;
     const next = withNextDue({
-      ...ticket,
+      ...storedOnly(ticket),
       ...decided.ticket,
       version: ticket.version + 1,
       updatedAt: now.toISOString(),
@@ -101,6 +102,7 @@ export function changeTicket(
       ticket: next,
       events,
       policy: plan.sla,
+      queue: queueSla(next.sla, catalog.calendars, now),
       ...(draft ? { message: draft } : {}),
     });
     const repliedAs = agentReplyMessageId(mail);
@@ -138,6 +140,22 @@ export function changeTicket(
     }
     return { ticket: next, events, catalog, changed: true, ...(message ? { message } : {}) };
   });
+}
+
+/**
+ * The record's fields the domain does not decide. The domain's optional fields (an assignee, a
+ * resolution date) come from its decision alone: one it removed (unassigned, reopened) stays removed.
+ */
+function storedOnly(ticket: TicketRecord) {
+  const {
+    assignee: _assignee,
+    acknowledgedAt: _acknowledgedAt,
+    firstResponseAt: _firstResponseAt,
+    resolvedAt: _resolvedAt,
+    closedAt: _closedAt,
+    ...rest
+  } = ticket;
+  return rest;
 }
 
 function ownEntries(ctx: AppContext, ticket: TicketRecord): Promise<LedgerEntry[]> {

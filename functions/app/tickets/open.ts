@@ -6,6 +6,7 @@ import type { Catalog } from '../../domain/catalog.ts';
 import { admitRequest, type Metered, meteringFor } from '../../domain/entitlements.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Plan } from '../../domain/plan.ts';
+import { queueSla } from '../../domain/queue.ts';
 import {
   classifyOpening,
   type Opener,
@@ -172,6 +173,8 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
         events: opened.events,
         policy: plan.sla,
         acknowledgement: acknowledgementFacts(ticket, catalog, plan, metered),
+        message,
+        queue: queueSla(ticket.sla, catalog.calendars, now),
         ...(input.messageId ? { inboundMessageId: input.messageId } : {}),
       });
       // Commit.
