@@ -1,22 +1,28 @@
 // What a ticket costs in DynamoDB: write and read request units per ticket lifecycle, counted from
 // DynamoDB Local's own answers (ReturnConsumedCapacity: 'INDEXES', asked for by a middleware on the
 // store's client, so no call site changes), with the table and each index apart. A lifecycle is what
-// a typical ticket goes through: opened by the customer's API call, triaged and assigned by an agent,
-// answered, set waiting on the customer, answered by the customer, resolved; every mail it causes is
+// a typical ticket goes through: opened by a registered contact's mail (the intake, with its
+// redelivery records), triaged and assigned by an agent, answered, set waiting on the customer,
+// answered by the customer's mail, resolved through the API; every mail it causes is
 // delivered by the outbox sender (the mail port itself does nothing: SES is priced apart) and every
 // ticket change reaches the sla-scheduler, which reads the ticket (its Scheduler calls are priced
 // apart too). The authorizer's key lookup is left out: API Gateway caches it for five minutes.
 //
 // Prices: on-demand, us-east-1 (2026-12): USD 1.25 per million write request units, USD 0.25 per
 // million read request units. Run alone with `node bench/cost.ts`, or through bench/run.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBlobs } from '../functions/adapters/blobs-local.ts';
 import { authenticate } from '../functions/api/auth.ts';
 import { type AppContext, appContext } from '../functions/app/context.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
+import { createIntake, type Intake } from '../functions/email/intake.ts';
 import { outboxSender } from '../functions/email/outbox-sender.ts';
 import { defaultSettings } from '../functions/settings.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
-import { createAccount } from '../functions/store/accounts.ts';
+import { addContact, createAccount } from '../functions/store/accounts.ts';
 import { createApiKey } from '../functions/store/api-keys.ts';
 import { putCatalog } from '../functions/store/catalogs.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
@@ -52,6 +58,8 @@ interface Capacity {
   /** Request units by where they were spent: `table`, `GSI1`..`GSI5`. */
   write: Map<string, number>;
   read: Map<string, number>;
+  /** Units by command (transactions with their item count), reads and writes. */
+  byCommand: Map<string, number>;
 }
 
 interface ConsumedCapacity {
@@ -76,9 +84,13 @@ export function countCapacity(store: StoreContext, capacity: Capacity, on: () =>
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
         .ConsumedCapacity;
-      const target = WRITE_COMMANDS.has(context.commandName ?? '') ? capacity.write : capacity.read;
+      const command = context.commandName ?? 'unknown';
+      const target = WRITE_COMMANDS.has(command) ? capacity.write : capacity.read;
+      const items = (input as { TransactItems?: unknown[] }).TransactItems;
+      const label = items ? `${command}(${items.length})` : command;
       for (const entry of [consumed ?? []].flat()) {
         add(target, 'table', entry.Table?.CapacityUnits ?? 0);
+        add(capacity.byCommand, label, entry.CapacityUnits ?? 0);
         for (const [index, units] of Object.entries(entry.GlobalSecondaryIndexes ?? {}))
           add(target, index, units.CapacityUnits ?? 0);
       }
@@ -107,7 +119,11 @@ function clientFor(baseUrl: string, key: string): Client {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, etag: response.headers.get('etag'), body: text ? JSON.parse(text) : {} };
+    return {
+      status: response.status,
+      etag: response.headers.get('etag'),
+      body: text ? JSON.parse(text) : {},
+    };
   };
 }
 
@@ -118,13 +134,53 @@ async function expect(status: number, call: ReturnType<Client>): ReturnType<Clie
   return response;
 }
 
-/** One ticket from opening to resolution, as a customer and an agent drive it through the API. */
-async function lifecycle(customer: Client, agent: Client, clock: MovableClock): Promise<void> {
-  const opened = await expect(
-    201,
-    customer('POST', '/v1/tickets', { subject: 'Orders do not sync', body: 'Since 9:00 no order arrives' }),
-  );
-  const id = opened.body.id as string;
+const CONTACT = 'ivana@jadran.example';
+const PASS = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
+let mails = 0;
+
+/** A plain-text mail from the registered contact, received as SES hands it over. */
+async function receiveMail(
+  intake: Intake,
+  blobs: LocalBlobs,
+  clock: MovableClock,
+  subject: string,
+  body: string,
+) {
+  mails += 1;
+  const id = `cost-${mails}`;
+  const raw = [
+    `Return-Path: <${CONTACT}>`,
+    `From: Ivana <${CONTACT}>`,
+    'To: support@desk.localhost',
+    `Subject: ${subject}`,
+    `Date: ${clock.now().toUTCString()}`,
+    `Message-ID: <${id}@jadran.example>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+    '',
+  ].join('\r\n');
+  await blobs.putOnce(`inbound/${id}`, Buffer.from(raw), 'message/rfc822');
+  return intake.receive({
+    sesMessageId: id,
+    rawKey: `inbound/${id}`,
+    receivedAt: clock.now().toISOString(),
+    envelopeFrom: CONTACT,
+    verdicts: PASS,
+  });
+}
+
+/** One ticket from opening to resolution, as a customer (by mail) and an agent (by API) drive it. */
+async function lifecycle(
+  mail: (subject: string, body: string) => ReturnType<Intake['receive']>,
+  agent: Client,
+  clock: MovableClock,
+): Promise<void> {
+  const opened = await mail('Orders do not sync', 'Since 9:00 no order arrives');
+  if (opened.outcome !== 'ticket' || !opened.ticketId) throw new Error(`mail became ${opened.outcome}`);
+  const id = opened.ticketId;
+  const { body: ticket } = await expect(200, agent('GET', `/v1/tickets/${id}`));
   clock.advance(10 * 60_000);
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { severity: 'Significant' }));
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { assignee: 'agent-1' }));
@@ -132,7 +188,8 @@ async function lifecycle(customer: Client, agent: Client, clock: MovableClock): 
   await expect(201, agent('POST', `/v1/tickets/${id}/messages`, { body: 'Which shop is it?' }));
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { status: 'waiting_on_customer' }));
   clock.advance(60 * 60_000);
-  await expect(201, customer('POST', `/v1/tickets/${id}/messages`, { body: 'The Zagreb shop' }));
+  const replied = await mail(`Re: [${ticket.reference}] Orders do not sync`, 'The Zagreb shop');
+  if (replied.ticketId !== id) throw new Error(`the reply went to ${replied.ticketId}, not ${id}`);
   clock.advance(60 * 60_000);
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { status: 'resolved' }));
 }
@@ -144,8 +201,12 @@ export async function run(): Promise<Record<string, number>> {
   const config = { endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const store = createStoreContext(TABLE, config);
   const clock = new MovableClock();
-  const ctx: AppContext = appContext(store, clock, defaultSettings({ tableName: TABLE }));
-  const capacity: Capacity = { write: new Map(), read: new Map() };
+  const mailDir = mkdtempSync(join(tmpdir(), 'cost-mail-'));
+  const ctx: AppContext = appContext(store, clock, defaultSettings({ tableName: TABLE, mailDir }));
+  const blobs = new LocalBlobs(mailDir);
+  const intake = createIntake({ context: () => ctx, blobs, settings: ctx.settings.mail });
+  const mail = (subject: string, body: string) => receiveMail(intake, blobs, clock, subject, body);
+  const capacity: Capacity = { write: new Map(), read: new Map(), byCommand: new Map() };
   let counting = false;
   countCapacity(store, capacity, () => counting);
 
@@ -194,22 +255,26 @@ export async function run(): Promise<Record<string, number>> {
       updatedAt: clock.now().toISOString(),
       version: 1,
     });
-    const key = (role: 'customer' | 'agent') =>
-      createApiKey(
-        store,
-        { role, name: `cost ${role}`, ...(role === 'customer' ? { accountId: 'cost-1' } : {}) },
-        clock.now(),
-      );
-    const customer = clientFor(baseUrl, (await key('customer')).secret);
-    const agent = clientFor(baseUrl, (await key('agent')).secret);
+    await addContact(
+      store,
+      { accountId: 'cost-1', email: CONTACT, createdAt: clock.now().toISOString() },
+      undefined,
+    );
+    const agent = clientFor(
+      baseUrl,
+      (await createApiKey(store, { role: 'agent', name: 'cost agent' }, clock.now())).secret,
+    );
     // Warm-up (catalog cache), not counted.
-    await lifecycle(customer, agent, clock);
+    await lifecycle(mail, agent, clock);
     await sender.drain();
     await poller.caughtUp();
 
     counting = true;
-    for (let i = 0; i < LIFECYCLES; i++) await lifecycle(customer, agent, clock);
-    await sender.drain();
+    for (let i = 0; i < LIFECYCLES; i++) {
+      await lifecycle(mail, agent, clock);
+      // Delivered while the ticket's hour is current, as the stream consumer does.
+      await sender.drain();
+    }
     await poller.caughtUp();
     counting = false;
   } finally {
@@ -219,6 +284,7 @@ export async function run(): Promise<Record<string, number>> {
     store.doc.destroy();
     admin.destroy();
     await db.stop();
+    rmSync(mailDir, { recursive: true, force: true });
   }
 
   const perTicket = (map: Map<string, number>, where?: string) =>
@@ -234,7 +300,13 @@ export async function run(): Promise<Record<string, number>> {
     figures[`write.${index}`] = round(perTicket(capacity.write, index), 2);
   figures['write.indexShare'] = round(1 - perTicket(capacity.write, 'table') / wru, 2);
   figures['read.perTicket'] = round(rru, 2);
-  figures['usdPer1000Tickets'] = round(
+  console.log('Request units per ticket lifecycle, by command:');
+  console.table(
+    Object.fromEntries(
+      [...capacity.byCommand].map(([command, units]) => [command, round(units / LIFECYCLES, 2)]),
+    ),
+  );
+  figures.usdPer1000Tickets = round(
     (1000 * (wru * PRICE_PER_MILLION.write + rru * PRICE_PER_MILLION.read)) / 1_000_000,
     4,
   );

@@ -7,16 +7,77 @@ export const SORT_KEY = 'SK';
 /** Items with this attribute (epoch seconds) are deleted by DynamoDB TTL (idempotency records, rate limits). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/**
+ * What an index copies of each item. An index is written whenever an item in it changes an
+ * attribute it holds, so an index that holds the whole item is rewritten by every ticket write:
+ * that was most of a ticket's write cost (bench/cost.ts). `KEYS_ONLY` indexes are written only when
+ * their keys change; their reads fetch the items by table key (query.ts).
+ */
+export type IndexProjection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
+
+/**
+ * What an open ticket in the due-time index shows without another read: the ticket's view (the
+ * agents' queue, the SLA sweeper's clocks). Outbox items there carry none of their mail.
+ */
+export const DUE_INDEX_ATTRIBUTES = [
+  'id',
+  'type',
+  'reference',
+  'accountId',
+  'subject',
+  'severity',
+  'kind',
+  'status',
+  'version',
+  'planId',
+  'catalogId',
+  'channel',
+  'assignee',
+  'sla',
+  'nextDueAt',
+  'createdAt',
+  'updatedAt',
+  'severityConfirmed',
+  'slaExempt',
+  'clocksStartAt',
+  'entitlement',
+  'relatedTicketId',
+  'acknowledgedAt',
+  'firstResponseAt',
+  'resolvedAt',
+  'closedAt',
+  'reopenedCount',
+] as const;
+
+const KEYS_ONLY: IndexProjection = { type: 'KEYS_ONLY' };
+
 /** Overloaded global secondary indexes; docs/data-model.md lists what each one serves. */
 export const GLOBAL_INDEXES = [
-  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
-  { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
-  { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
+  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: KEYS_ONLY },
+  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: KEYS_ONLY },
+  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: KEYS_ONLY },
+  { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: KEYS_ONLY },
+  {
+    indexName: 'GSI5',
+    partitionKey: 'GSI5PK',
+    sortKey: 'GSI5SK',
+    projection: { type: 'INCLUDE', attributes: DUE_INDEX_ATTRIBUTES } as IndexProjection,
+  },
 ] as const;
 
 export type IndexName = (typeof GLOBAL_INDEXES)[number]['indexName'];
+
+/** The attributes a Query on `index` returns: the table's and the index's keys, and what it includes. */
+export function projectedAttributes(index: IndexName): Set<string> {
+  const definition = GLOBAL_INDEXES.find((candidate) => candidate.indexName === index)!;
+  return new Set([
+    PARTITION_KEY,
+    SORT_KEY,
+    definition.partitionKey,
+    definition.sortKey,
+    ...(definition.projection.type === 'INCLUDE' ? definition.projection.attributes : []),
+  ]);
+}
 
 /** CreateTable input for DynamoDB Local (tests and `npm start`). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -39,7 +100,10 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection:
+        index.projection.type === 'INCLUDE'
+          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+          : { ProjectionType: 'KEYS_ONLY' },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };
