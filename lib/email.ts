@@ -5,6 +5,7 @@
 // active one only if no other is active, or the deployer says to take over (a custom resource,
 // lib/custom-resources/receipt-rule-set.ts).
 import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -20,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -31,6 +32,7 @@ import {
 import { CfnReceiptRule, CfnReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { MAIL_FAILED_MESSAGE } from '../functions/email/outbox-sender.ts';
 import { lambdaFunction, type SharedEnvironment } from './functions.ts';
 import { requireReceivingRegion } from './regions.ts';
 import { grantTableAccess } from './table-access.ts';
@@ -45,8 +47,14 @@ export const ATTACHMENTS_PREFIX = 'attachments/';
  * attachments, so nothing a ticket shows is lost when the raw goes.
  */
 export const RAW_MAIL_DAYS = 90;
-/** The outbox sweep: retries and anything the stream consumer did not send. */
-export const OUTBOX_SWEEP = 'rate(5 minutes)';
+/**
+ * The outbox sweep: retries whose next-attempt time has come, and anything the stream consumer did
+ * not send. Every minute, so the first retries (30 s and 1 minute after a failure) are not stretched
+ * to the sweep's period; an idle sweep is nine index queries.
+ */
+export const OUTBOX_SWEEP = 'rate(1 minute)';
+/** Namespace of the metrics the desk's log lines are counted into (metric filters). */
+export const DESK_METRICS_NAMESPACE = 'SupportDesk';
 
 export interface SupportDeskMailProps {
   table: ITableV2;
@@ -89,6 +97,9 @@ export class SupportDeskMail extends Construct {
   /** Stream batches the outbox consumer gave up on (the sweep sends those items anyway). */
   readonly outboxFailures: Queue;
   readonly sweep: Rule;
+  /** Mail the outbox gave up on (all attempts failed, or SES rejected it), counted from the sender's log. */
+  readonly mailFailed: MetricFilter;
+  readonly alarms: Alarm[] = [];
   /** `arn:aws:ses:<region>:<account>:identity/<mail domain>`: the only identity we send as. */
   readonly identityArn: string;
   readonly ruleArn: string;
@@ -231,6 +242,25 @@ export class SupportDeskMail extends Construct {
             dynamodb: { Keys: { SK: { S: FilterRule.isEqual('OUTBOX') } } },
           }),
         ],
+      }),
+    );
+    // Counted from the one log line the sender writes for it (outbox-sender.ts, mailFailedForGood).
+    this.mailFailed = new MetricFilter(this, 'MailFailedMetric', {
+      logGroup: this.outboxFunction.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', MAIL_FAILED_MESSAGE),
+      metricNamespace: DESK_METRICS_NAMESPACE,
+      metricName: 'OutboundMailFailed',
+      metricValue: '1',
+    });
+    this.alarms.push(
+      new Alarm(this, 'MailFailedAlarm', {
+        alarmDescription:
+          'Outbound mail failed for good (every attempt failed, or SES rejected it): see the outbox function log for the outbox ids and errors',
+        metric: this.mailFailed.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
     // An EventBridge rule rather than a Scheduler schedule: no role to assume, the invoke

@@ -288,9 +288,31 @@ describe('sending', () => {
     expect(JSON.stringify(statements[2].Resource)).toContain('/index/GSI5');
   });
 
-  test('a sweep every five minutes invokes the outbox function', () => {
+  test('mail that failed for good is counted from the sender log and alarms above zero', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('OutboxLogs') },
+      FilterPattern: '{ $.message = "outbound mail failed for good" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: 'SupportDesk',
+          MetricName: 'OutboundMailFailed',
+          MetricValue: '1',
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SupportDesk',
+      MetricName: 'OutboundMailFailed',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(mail.alarms).toHaveLength(1);
+  });
+
+  test('a sweep every minute invokes the outbox function (retries are due from 30 s on)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
