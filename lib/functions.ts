@@ -52,6 +52,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   ),
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
   'sla-timer': entry('functions/sla/timer.ts'),
+  'sla-sweeper': entry('functions/sla/sweeper.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
   'email-handler': entry('functions/email/handler.ts', API_LAZY_MODULES.mail),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),

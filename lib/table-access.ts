@@ -85,6 +85,13 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
     indexes: [],
     writeActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   },
+  // Open tickets past their deadline (due-time index), then what the timer does for each.
+  'sla-sweeper': {
+    reads: ['TICKET#*', 'CATALOG#*', 'ACCOUNT#*'],
+    writes: ['TICKET#*', 'OUTBOX#*'],
+    indexes: ['GSI5'],
+    writeActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  },
   // The tickets as they are now: one consistent BatchGetItem per stream batch.
   'sla-reconciler': {
     reads: ['TICKET#*'],

@@ -16,12 +16,12 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export type IndexProjection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
 
 /**
- * What an open ticket in the due-time index shows without another read: the ticket's view (the
- * agents' queue, the SLA sweeper's clocks). Outbox items there carry none of their mail.
+ * What an open ticket in the due-time index shows without another read: the fields of an agents'
+ * queue entry and the clocks the SLA sweeper reads. Outbox items there carry none of their mail.
+ * DynamoDB allows at most 20 included attributes per index: these are the 20.
  */
 export const DUE_INDEX_ATTRIBUTES = [
   'id',
-  'type',
   'reference',
   'accountId',
   'subject',
@@ -41,13 +41,10 @@ export const DUE_INDEX_ATTRIBUTES = [
   'slaExempt',
   'clocksStartAt',
   'entitlement',
-  'relatedTicketId',
-  'acknowledgedAt',
-  'firstResponseAt',
-  'resolvedAt',
-  'closedAt',
-  'reopenedCount',
 ] as const;
+
+/** DynamoDB's limit of included attributes per index. */
+export const MAX_INCLUDED_ATTRIBUTES = 20;
 
 const KEYS_ONLY: IndexProjection = { type: 'KEYS_ONLY' };
 

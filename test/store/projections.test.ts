@@ -1,0 +1,44 @@
+// What each index copies (table-definition.ts): within DynamoDB's limits, and holding what the
+// reads that rely on it ask for, so those reads need no second fetch.
+import { describe, expect, test } from 'vitest';
+import {
+  createTableInput,
+  GLOBAL_INDEXES,
+  MAX_INCLUDED_ATTRIBUTES,
+  projectedAttributes,
+} from '../../functions/store/table-definition.ts';
+
+describe('index projections', () => {
+  test('keys only, except the due-time index, which includes at most 20 attributes (100 across indexes)', () => {
+    const included = GLOBAL_INDEXES.flatMap((index) =>
+      index.projection.type === 'INCLUDE' ? [...index.projection.attributes] : [],
+    );
+    expect(included.length).toBeLessThanOrEqual(100);
+    for (const index of GLOBAL_INDEXES) {
+      if (index.indexName === 'GSI5') {
+        expect(index.projection.type).toBe('INCLUDE');
+        if (index.projection.type === 'INCLUDE')
+          expect(index.projection.attributes.length).toBeLessThanOrEqual(MAX_INCLUDED_ATTRIBUTES);
+      } else expect(index.projection).toEqual({ type: 'KEYS_ONLY' });
+    }
+  });
+
+  test('the due-time index holds what the sweeper, the outbox sweep and an agents queue entry read', () => {
+    const held = projectedAttributes('GSI5');
+    for (const name of ['id', 'nextDueAt', 'sla', 'GSI5SK', 'reference', 'status', 'assignee', 'version'])
+      expect(held.has(name), name).toBe(true);
+    // Outbox items keep their mail out of the index.
+    expect(held.has('mail')).toBe(false);
+  });
+
+  test('DynamoDB Local gets the same projections', () => {
+    const input = createTableInput('t-projections');
+    expect(input.GlobalSecondaryIndexes?.map((i) => i.Projection?.ProjectionType)).toEqual([
+      'KEYS_ONLY',
+      'KEYS_ONLY',
+      'KEYS_ONLY',
+      'KEYS_ONLY',
+      'INCLUDE',
+    ]);
+  });
+});
