@@ -37,6 +37,8 @@ import { lambdaFunction, type SharedEnvironment } from './functions.ts';
 import { requireReceivingRegion } from './regions.ts';
 import { grantTableAccess } from './table-access.ts';
 
+/** Memory of the mail intake, from bench/email.ts's large messages (see the intake below). */
+export const INTAKE_MEMORY_MB = 1024;
 /** Where SES writes raw messages (the intake's MAIL_RAW_PREFIX default). */
 export const RAW_MAIL_PREFIX = 'inbound/';
 /** Where the intake writes attachments: `attachments/<ticketId>/...` (functions/email/attachments.ts). */
@@ -149,8 +151,13 @@ export class SupportDeskMail extends Construct {
       'the dead-letter queue of the mail intake (SES receipt events); it is alarmed and redriven by re-invoking the intake with its messages',
     );
     this.intakeFunction = this.mailFunction('Intake', 'handler', retention, removalPolicy, {
-      // A 10 MB message with attachments peaks near 300 MB (bench/email.ts): room above it.
-      memorySize: 512,
+      // Sized for the largest mail (bench/email.ts, large messages): a 25 MB message, the largest
+      // the intake parses, peaks at 287 MB RSS and takes 0.52 s of CPU at one full vCPU; SES's 40 MB
+      // maximum (over the limit: headers only) 219 MB and 0.05 s. 1,024 MB keeps the peak under
+      // 30% and gives 0.58 vCPU, so that 25 MB message takes about a second of CPU; 512 MB would
+      // take twice as long at the same cost. Released quarantine runs here too.
+      memorySize: INTAKE_MEMORY_MB,
+      // The 25 MB message's reads and writes (S3, DynamoDB) and CPU: a few seconds; far above it.
       timeout: Duration.seconds(60),
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -306,13 +313,19 @@ export class SupportDeskMail extends Construct {
   }
 
   /**
-   * The `mail` API function: releasing held mail runs the intake on the kept raw message, so it
-   * reads raw mail and writes attachments, as the intake does.
+   * The `mail` API function: releasing held mail hands it to the intake (an asynchronous invocation,
+   * functions/email/release.ts), which reads the raw message; the API function may invoke the
+   * intake's unqualified ARN and nothing else, and reads no mail object itself.
    */
   grantQuarantine(fn: NodejsFunction): void {
-    fn.addEnvironment('MAIL_BUCKET', this.bucket.bucketName);
-    fn.addEnvironment('MAIL_RAW_PREFIX', RAW_MAIL_PREFIX);
-    this.grantMailObjects(fn);
+    fn.addEnvironment('MAIL_INTAKE_FUNCTION', this.intakeFunction.functionName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.intakeFunction.functionArn],
+      }),
+    );
   }
 
   private mailBucket(removalPolicy: RemovalPolicy): Bucket {

@@ -58,12 +58,14 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   'api-accounts': { reads: ['ACCOUNT#*', 'CATALOG#*', 'LEDGER#*'], writes: [], indexes: [] },
   // Month items (closed, export keys) and the month cursor. Reads only.
   'api-exports': { reads: ['MONTH#*'], writes: [], indexes: [], readActions: ['dynamodb:GetItem'] },
-  // The quarantine list, and releasing held mail, which runs the intake.
+  // The quarantine list and entries; a release marks the entry (the intake then runs it).
   'api-mail': {
-    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL],
-    writes: [...TICKET_CHANGES.writes, ...INBOUND_MAIL],
-    // Contacts by address and tickets by reference (threading); held quarantine.
-    indexes: ['GSI1', 'GSI4'],
+    reads: ['QUARANTINE#*'],
+    writes: ['QUARANTINE#*'],
+    // Held quarantine.
+    indexes: ['GSI4'],
+    readActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+    writeActions: ['dynamodb:UpdateItem'],
   },
   'email-handler': {
     reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL],
