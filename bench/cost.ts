@@ -227,7 +227,15 @@ export async function run(): Promise<Record<string, number>> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sender = outboxSender({ context: () => ctx, mail: { send: async () => {} } });
+  let sent = 0;
+  const sender = outboxSender({
+    context: () => ctx,
+    mail: {
+      send: async () => {
+        if (counting) sent += 1;
+      },
+    },
+  });
   const reconcile = reconcilerHandler({
     scheduler: { upsert: async () => {}, remove: async () => {} },
     currentTickets: (ids) => getTicketsById(store, ids),
@@ -287,12 +295,15 @@ export async function run(): Promise<Record<string, number>> {
     rmSync(mailDir, { recursive: true, force: true });
   }
 
+  // Every lifecycle mails the customer three times (acknowledgement, the agent's answer, resolution).
+  if (sent !== 3 * LIFECYCLES) throw new Error(`expected ${3 * LIFECYCLES} mails sent, got ${sent}`);
   const perTicket = (map: Map<string, number>, where?: string) =>
     (where ? (map.get(where) ?? 0) : [...map.values()].reduce((a, b) => a + b, 0)) / LIFECYCLES;
   const wru = perTicket(capacity.write);
   const rru = perTicket(capacity.read);
   const figures: Record<string, number> = {
     lifecycles: LIFECYCLES,
+    'mails.perTicket': sent / LIFECYCLES,
     'write.perTicket': round(wru, 2),
     'write.table': round(perTicket(capacity.write, 'table'), 2),
   };

@@ -58,6 +58,16 @@ export function mailFailedForGood(
   });
 }
 
+/**
+ * Up to when the sweep takes unsent mail. A new item is due from its `createdAt`, dated by the desk's
+ * clock; a retried one from its next attempt, dated by real time. The desk's clock only ever runs
+ * ahead of real time (the local runtime moves it forward), so the later of the two covers both; a
+ * retry not due in real time is still refused by its claim.
+ */
+export function outboxDueBy(deskNow: Date, wallNow: Date): Date {
+  return new Date(Math.max(deskNow.getTime(), wallNow.getTime()));
+}
+
 export interface OutboxSenderDeps {
   context: () => AppContext;
   mail: MailSender;
@@ -152,7 +162,8 @@ export function outboxSender(deps: OutboxSenderDeps) {
     let sent = 0;
     const seen = new Set<string>();
     while (seen.size < limit) {
-      const ids = (await pendingOutboxIds(ctx.store, 100, wall())).filter((id) => !seen.has(id));
+      const dueBy = outboxDueBy(ctx.clock.now(), wall());
+      const ids = (await pendingOutboxIds(ctx.store, 100, dueBy)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
       for (const id of ids) {
         seen.add(id);

@@ -12,6 +12,7 @@ import {
   backoffMs,
   DEFAULT_BACKOFF,
   MAIL_FAILED_MESSAGE,
+  outboxDueBy,
   outboxSender,
 } from '../../functions/email/outbox-sender.ts';
 import { MailRejectedError, MailThrottledError, type OutboundMail } from '../../functions/ports/mail.ts';
@@ -222,7 +223,34 @@ describe('shards', () => {
     for (const id of ids) expect(pending).toContain(id);
   });
 
-  test('the local runtime clock does not decide when mail is due: real time does', async () => {
+  test('mail written on a desk clock moved ahead of real time is still swept', async () => {
+    const ctx = deskContext();
+    const desk = new Date(Date.now() + 86_400_000);
+    const id = randomUUID();
+    await commit(ctx.store, [
+      outboxOp(ctx.store, {
+        id,
+        kind: 'agentReply',
+        messageId: `${id}@desk.localhost`,
+        automatic: false,
+        mail: {
+          from: 'support@desk.localhost',
+          to: ['x@jadran.example'],
+          subject: 's',
+          text: 't',
+          headers: {},
+        },
+        status: 'pending',
+        attempts: 0,
+        createdAt: desk.toISOString(),
+      }),
+    ]);
+    const wall = new Date();
+    expect(await pendingOutboxIds(ctx.store, 1000, wall)).not.toContain(id);
+    expect(await pendingOutboxIds(ctx.store, 1000, outboxDueBy(desk, wall))).toContain(id);
+  });
+
+  test('the local runtime clock does not decide when a retry is due: real time does', async () => {
     const ctx = deskContext();
     // The desk's clock moved a day ahead (local runtime): the next attempt still counts from real time.
     (ctx.clock as MovableClock).advance(86_400_000);
