@@ -43,6 +43,32 @@ export const DUE_INDEX_ATTRIBUTES = [
   'entitlement',
 ] as const;
 
+/**
+ * What a ledger entry in the month index holds: all of it, so the month close reads a month with one
+ * Query per page and no second read. Tickets in that index (an account's tickets) share only
+ * `id`, `accountId`, `kind` and `severity` with it, which a ticket rarely changes.
+ */
+export const LEDGER_INDEX_ATTRIBUTES = [
+  'id',
+  'accountId',
+  'month',
+  'at',
+  'ticketId',
+  'poolId',
+  'periodStart',
+  'kind',
+  'quantity',
+  'unit',
+  'unitPrice',
+  'hourlyRate',
+  'amount',
+  'currency',
+  'reason',
+  'reverses',
+  'severity',
+  'adjustsMonth',
+] as const;
+
 /** DynamoDB's limit of included attributes per index. */
 export const MAX_INCLUDED_ATTRIBUTES = 20;
 
@@ -52,7 +78,12 @@ const KEYS_ONLY: IndexProjection = { type: 'KEYS_ONLY' };
 export const GLOBAL_INDEXES = [
   { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: KEYS_ONLY },
   { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: KEYS_ONLY },
-  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: KEYS_ONLY },
+  {
+    indexName: 'GSI3',
+    partitionKey: 'GSI3PK',
+    sortKey: 'GSI3SK',
+    projection: { type: 'INCLUDE', attributes: LEDGER_INDEX_ATTRIBUTES } as IndexProjection,
+  },
   { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK', projection: KEYS_ONLY },
   {
     indexName: 'GSI5',
