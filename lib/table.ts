@@ -43,7 +43,9 @@ export class SupportDeskTable extends Construct {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         ...(index.projection.type === 'INCLUDE'
           ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }
-          : { projectionType: ProjectionType.KEYS_ONLY }),
+          : {
+              projectionType: index.projection.type === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
+            }),
       })),
     });
   }

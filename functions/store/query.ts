@@ -82,8 +82,9 @@ function queryInput(ctx: StoreContext, query: QueryPartition, options: QueryOpti
 /** True when `query` reads an index that holds every attribute asked for (`undefined`: the whole item). */
 function indexHolds(query: QueryPartition, attributes: readonly string[] | undefined): boolean {
   if (!query.index) return true;
-  if (!attributes) return false;
   const held = projectedAttributes(query.index);
+  if (!held) return true;
+  if (!attributes) return false;
   return attributes.every((name) => held.has(name));
 }
 

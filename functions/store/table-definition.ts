@@ -13,7 +13,11 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * that was most of a ticket's write cost (bench/cost.ts). `KEYS_ONLY` indexes are written only when
  * their keys change; their reads fetch the items by table key (query.ts).
  */
-export type IndexProjection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
+export type IndexProjection =
+  | { type: 'KEYS_ONLY' }
+  | { type: 'INCLUDE'; attributes: readonly string[] }
+  /** Whole items: only while migrating a stage one index at a time (docs/operations.md). */
+  | { type: 'ALL' };
 
 /**
  * What an open ticket in the due-time index shows without another read: the fields of an agents'
@@ -95,9 +99,13 @@ export const GLOBAL_INDEXES = [
 
 export type IndexName = (typeof GLOBAL_INDEXES)[number]['indexName'];
 
-/** The attributes a Query on `index` returns: the table's and the index's keys, and what it includes. */
-export function projectedAttributes(index: IndexName): Set<string> {
+/**
+ * The attributes a Query on `index` returns: the table's and the index's keys, and what it includes;
+ * undefined when it returns whole items.
+ */
+export function projectedAttributes(index: IndexName): Set<string> | undefined {
   const definition = GLOBAL_INDEXES.find((candidate) => candidate.indexName === index)!;
+  if (definition.projection.type === 'ALL') return undefined;
   return new Set([
     PARTITION_KEY,
     SORT_KEY,
@@ -131,7 +139,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       Projection:
         index.projection.type === 'INCLUDE'
           ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
-          : { ProjectionType: 'KEYS_ONLY' },
+          : { ProjectionType: index.projection.type },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   };

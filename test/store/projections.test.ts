@@ -25,7 +25,7 @@ describe('index projections', () => {
   });
 
   test('the due-time index holds what the sweeper, the outbox sweep and an agents queue entry read', () => {
-    const held = projectedAttributes('GSI5');
+    const held = projectedAttributes('GSI5')!;
     for (const name of ['id', 'nextDueAt', 'sla', 'GSI5SK', 'reference', 'status', 'assignee', 'version'])
       expect(held.has(name), name).toBe(true);
     // Outbox items keep their mail out of the index.
@@ -33,7 +33,7 @@ describe('index projections', () => {
   });
 
   test('the month index holds every field of a ledger entry: the month close reads no item twice', () => {
-    const held = projectedAttributes('GSI3');
+    const held = projectedAttributes('GSI3')!;
     for (const name of Object.keys(ledgerEntrySchema.shape)) expect(held.has(name), name).toBe(true);
   });
 
