@@ -7,7 +7,9 @@
 // messages of the kinds the classification and quote stripping handle (vacation replies, list
 // notices, daemon bounces, complaints, read receipts, challenges, flowed and translated replies,
 // new requests): intake p50/p95 per message and peak RSS, each as a ratio to postal-mime parsing
-// the same messages alone, plus the intake's own decision (parse, classify, body) without the table.
+// the same messages alone, plus the intake's own decision (parse, classify, body) without the table;
+// (e) the largest messages: just under the intake's 25 MB parsing limit, and SES's 40 MB maximum,
+// each in a fresh process: time, CPU time and peak RSS (`node bench/email.ts --large` runs only these).
 // Run alone with `node bench/email.ts` (BENCH_EMAIL_MESSAGES sets the count), or via bench/run.ts.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,15 +63,27 @@ function plain(from: string, subject: string, body: string, id: string, headers:
 }
 
 function tenMegabytes(from: string): Buffer {
-  const attachment = Buffer.alloc(10 * 1024 * 1024, 0x5a)
-    .toString('base64')
-    .replace(/.{76}/g, '$&\r\n');
+  return withAttachments(from, [10 * 1024 * 1024], 'bench-10mb');
+}
+
+/** A message with base64 attachments of these decoded sizes (bytes), as mail clients send them. */
+function withAttachments(from: string, sizes: number[], id: string): Buffer {
+  const parts = sizes.flatMap((size, i) => [
+    '--bench-boundary',
+    `Content-Type: application/octet-stream; name="dump-${i}.bin"`,
+    `Content-Disposition: attachment; filename="dump-${i}.bin"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.alloc(size, 0x5a + i)
+      .toString('base64')
+      .replace(/.{76}/g, '$&\r\n'),
+  ]);
   return Buffer.from(
     [
       `From: ${from}`,
       `To: ${SUPPORT}`,
       'Subject: Full database dump',
-      'Message-ID: <bench-10mb@bench.example>',
+      `Message-ID: <${id}@bench.example>`,
       'MIME-Version: 1.0',
       'Content-Type: multipart/mixed; boundary="bench-boundary"',
       '',
@@ -77,16 +91,110 @@ function tenMegabytes(from: string): Buffer {
       'Content-Type: text/plain; charset=utf-8',
       '',
       'The dump is attached.',
-      '--bench-boundary',
-      'Content-Type: application/octet-stream; name="dump.bin"',
-      'Content-Disposition: attachment; filename="dump.bin"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      attachment,
+      ...parts,
       '--bench-boundary--',
       '',
     ].join('\r\n'),
   );
+}
+
+/**
+ * The large messages the intake (and a quarantine release, which runs the same steps) must take:
+ * the largest it parses (just under its 25 MB limit: two 8.7 MB attachments, each under the 10 MB
+ * attachment limit), and the largest SES accepts (40 MB; over the limit, so only its headers are
+ * parsed and the sender is told). Each runs in a fresh process, so its peak RSS is its own.
+ */
+const LARGE: Record<string, number[]> = {
+  mb24_parsed: [8.7 * 2 ** 20, 8.7 * 2 ** 20].map(Math.round),
+  mb40_ses_max: [9.5 * 2 ** 20, 9.5 * 2 ** 20, 9.5 * 2 ** 20].map(Math.round),
+};
+
+/** In a child process: one large message (written by the parent) through the intake. */
+async function largeOne(label: string, dir: string): Promise<void> {
+  process.env.TABLE_NAME = TABLE;
+  process.env.AWS_REGION = LOCAL_REGION;
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  process.env.LOG_LEVEL = 'warn';
+  const ctx = runtimeContext();
+  const now = new Date().toISOString();
+  const id = `large-${label}`;
+  const catalog = unlimitedB2Bee('b2bee-email-large');
+  await putCatalog(ctx.store, catalog, new Date());
+  await createAccount(ctx.store, {
+    id,
+    name: id,
+    referencePrefix: `LG${label.length}${label.charCodeAt(2)}`.replace(
+      /\d/g,
+      (d) => 'ABCDEFGHIJ'[Number(d)]!,
+    ),
+    catalogId: catalog.id,
+    contract: { accountId: id, planId: 'premium', startDate: '2026-01-01' },
+    contactCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  });
+  const from = `${label}@large.example`;
+  await addContact(ctx.store, { accountId: id, email: from, createdAt: now }, undefined);
+  const blobs = new LocalBlobs(dir);
+  const intake = createIntake({ context: runtimeContext, blobs, settings: mailSettings(SUPPORT) });
+  const raw = (await blobs.get(`inbound/${id}`))!;
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await intake.receive({
+    sesMessageId: id,
+    rawKey: `inbound/${id}`,
+    receivedAt: now,
+    envelopeFrom: from,
+    verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
+  });
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(
+    `${LARGE_PREFIX}${JSON.stringify({
+      bytes: raw.byteLength,
+      outcome: result.outcome,
+      ms: round(ms),
+      cpuMs: round((cpu.user + cpu.system) / 1000),
+      rssBeforeMb: round(rssBefore / 2 ** 20),
+      peakRssMb: round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+    })}`,
+  );
+}
+
+const LARGE_PREFIX = 'BENCH_EMAIL_LARGE ';
+
+/** Each large message in a child process of its own, on this DynamoDB Local. */
+export async function measureLarge(endpoint: string): Promise<Record<string, number | string>> {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const figures: Record<string, number | string> = {};
+  for (const label of Object.keys(LARGE)) {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-email-large-'));
+    const id = `large-${label}`;
+    await new LocalBlobs(dir).putOnce(
+      `inbound/${id}`,
+      withAttachments(`${label}@large.example`, LARGE[label]!, id),
+      'message/rfc822',
+    );
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--large-one', label, dir],
+      {
+        env: { ...process.env, DYNAMODB_ENDPOINT: endpoint },
+        encoding: 'utf8',
+        maxBuffer: 2 ** 24,
+      },
+    );
+    const line = child.stdout.split('\n').find((l) => l.startsWith(LARGE_PREFIX));
+    if (!line) throw new Error(`large message ${label} failed:\n${child.stdout}\n${child.stderr}`);
+    for (const [key, value] of Object.entries(JSON.parse(line.slice(LARGE_PREFIX.length))))
+      figures[`${label}_${key}`] = value as number | string;
+  }
+  return figures;
 }
 
 type Kind = 'new' | 'reply' | 'outOfOffice' | 'list' | 'unknown';
@@ -181,7 +289,7 @@ async function timed(messages: readonly Buffer[], step: (raw: Buffer, i: number)
   };
 }
 
-export async function run(): Promise<Record<string, number>> {
+export async function run(): Promise<Record<string, number | string>> {
   const total = Number(process.env.BENCH_EMAIL_MESSAGES ?? 1000);
   const db = await startDynamoDbLocal();
   const admin = localClient(db.endpoint);
@@ -445,9 +553,12 @@ export async function run(): Promise<Record<string, number>> {
     if (actual > expected) doubled += actual - expected;
     if (actual < expected) missing += expected - actual;
   }
+  // (e) the largest messages, each in a process of its own (lib/email.ts sizes the intake by them).
+  const large = await measureLarge(db.endpoint);
   await db.stop();
 
   return {
+    ...large,
     mixed_messages: BATCH_SIZE,
     mixed_wrong_outcome: mixedWrong,
     mixed_parse_p50_ms: round(parseOnly.p50, 3),
@@ -518,6 +629,17 @@ export async function run(): Promise<Record<string, number>> {
 }
 
 if (import.meta.main) {
-  console.table(await run());
+  if (process.argv[2] === '--large-one') {
+    await largeOne(process.argv[3]!, process.argv[4]!);
+  } else if (process.argv[2] === '--large') {
+    const db = await startDynamoDbLocal();
+    const admin = localClient(db.endpoint);
+    await ensureTable(admin, TABLE);
+    admin.destroy();
+    console.table(await measureLarge(db.endpoint));
+    await db.stop();
+  } else {
+    console.table(await run());
+  }
   process.exit(0);
 }

@@ -50,6 +50,7 @@ const schema = z.object({
   MAIL_BUCKET: optionalText,
   MAIL_DIR: optionalText,
   MAIL_RAW_PREFIX: z._default(z.string(), 'inbound/'),
+  MAIL_INTAKE_FUNCTION: optionalText,
   AUTOMATIC_MAIL_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10),
   SES_CONFIGURATION_SET: optionalText,
   SLA_SCHEDULE_GROUP: optionalText,
@@ -81,6 +82,8 @@ export interface DeskSettings {
   mailBucket?: string;
   mailDir?: string;
   mailRawPrefix: string;
+  /** The intake function released quarantine is handed to (AWS); absent: released in-process. */
+  mailIntakeFunction?: string;
   /** Automatic mails one recipient may get in an hour (the outbox's loop and storm guard). */
   automaticMailPerHour: number;
   sesConfigurationSet?: string;
@@ -120,6 +123,7 @@ export function settingsFrom(env: Environment): DeskSettings {
     ...(s.MAIL_BUCKET ? { mailBucket: s.MAIL_BUCKET } : {}),
     ...(s.MAIL_DIR ? { mailDir: s.MAIL_DIR } : {}),
     mailRawPrefix: s.MAIL_RAW_PREFIX,
+    ...(s.MAIL_INTAKE_FUNCTION ? { mailIntakeFunction: s.MAIL_INTAKE_FUNCTION } : {}),
     automaticMailPerHour: s.AUTOMATIC_MAIL_PER_HOUR,
     ...(s.SES_CONFIGURATION_SET ? { sesConfigurationSet: s.SES_CONFIGURATION_SET } : {}),
     ...(scheduler ? { scheduler } : {}),

@@ -5,6 +5,7 @@
 // active one only if no other is active, or the deployer says to take over (a custom resource,
 // lib/custom-resources/receipt-rule-set.ts).
 import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -20,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -31,10 +32,13 @@ import {
 import { CfnReceiptRule, CfnReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { MAIL_FAILED_MESSAGE } from '../functions/email/outbox-sender.ts';
 import { lambdaFunction, type SharedEnvironment } from './functions.ts';
 import { requireReceivingRegion } from './regions.ts';
 import { grantTableAccess } from './table-access.ts';
 
+/** Memory of the mail intake, from bench/email.ts's large messages (see the intake below). */
+export const INTAKE_MEMORY_MB = 1024;
 /** Where SES writes raw messages (the intake's MAIL_RAW_PREFIX default). */
 export const RAW_MAIL_PREFIX = 'inbound/';
 /** Where the intake writes attachments: `attachments/<ticketId>/...` (functions/email/attachments.ts). */
@@ -45,8 +49,14 @@ export const ATTACHMENTS_PREFIX = 'attachments/';
  * attachments, so nothing a ticket shows is lost when the raw goes.
  */
 export const RAW_MAIL_DAYS = 90;
-/** The outbox sweep: retries and anything the stream consumer did not send. */
-export const OUTBOX_SWEEP = 'rate(5 minutes)';
+/**
+ * The outbox sweep: retries whose next-attempt time has come, and anything the stream consumer did
+ * not send. Every minute, so the first retries (30 s and 1 minute after a failure) are not stretched
+ * to the sweep's period; an idle sweep is nine index queries.
+ */
+export const OUTBOX_SWEEP = 'rate(1 minute)';
+/** Namespace of the metrics the desk's log lines are counted into (metric filters). */
+export const DESK_METRICS_NAMESPACE = 'SupportDesk';
 
 export interface SupportDeskMailProps {
   table: ITableV2;
@@ -89,6 +99,9 @@ export class SupportDeskMail extends Construct {
   /** Stream batches the outbox consumer gave up on (the sweep sends those items anyway). */
   readonly outboxFailures: Queue;
   readonly sweep: Rule;
+  /** Mail the outbox gave up on (all attempts failed, or SES rejected it), counted from the sender's log. */
+  readonly mailFailed: MetricFilter;
+  readonly alarms: Alarm[] = [];
   /** `arn:aws:ses:<region>:<account>:identity/<mail domain>`: the only identity we send as. */
   readonly identityArn: string;
   readonly ruleArn: string;
@@ -138,8 +151,13 @@ export class SupportDeskMail extends Construct {
       'the dead-letter queue of the mail intake (SES receipt events); it is alarmed and redriven by re-invoking the intake with its messages',
     );
     this.intakeFunction = this.mailFunction('Intake', 'handler', retention, removalPolicy, {
-      // A 10 MB message with attachments peaks near 300 MB (bench/email.ts): room above it.
-      memorySize: 512,
+      // Sized for the largest mail (bench/email.ts, large messages): a 25 MB message, the largest
+      // the intake parses, peaks at 287 MB RSS and takes 0.52 s of CPU at one full vCPU; SES's 40 MB
+      // maximum (over the limit: headers only) 219 MB and 0.05 s. 1,024 MB keeps the peak under
+      // 30% and gives 0.58 vCPU, so that 25 MB message takes about a second of CPU; 512 MB would
+      // take twice as long at the same cost. Released quarantine runs here too.
+      memorySize: INTAKE_MEMORY_MB,
+      // The 25 MB message's reads and writes (S3, DynamoDB) and CPU: a few seconds; far above it.
       timeout: Duration.seconds(60),
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -233,6 +251,25 @@ export class SupportDeskMail extends Construct {
         ],
       }),
     );
+    // Counted from the one log line the sender writes for it (outbox-sender.ts, mailFailedForGood).
+    this.mailFailed = new MetricFilter(this, 'MailFailedMetric', {
+      logGroup: this.outboxFunction.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', MAIL_FAILED_MESSAGE),
+      metricNamespace: DESK_METRICS_NAMESPACE,
+      metricName: 'OutboundMailFailed',
+      metricValue: '1',
+    });
+    this.alarms.push(
+      new Alarm(this, 'MailFailedAlarm', {
+        alarmDescription:
+          'Outbound mail failed for good (every attempt failed, or SES rejected it): see the outbox function log for the outbox ids and errors',
+        metric: this.mailFailed.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
     // An EventBridge rule rather than a Scheduler schedule: no role to assume, the invoke
     // permission names this rule only.
     this.sweep = new Rule(this, 'OutboxSweep', {
@@ -276,13 +313,19 @@ export class SupportDeskMail extends Construct {
   }
 
   /**
-   * The `mail` API function: releasing held mail runs the intake on the kept raw message, so it
-   * reads raw mail and writes attachments, as the intake does.
+   * The `mail` API function: releasing held mail hands it to the intake (an asynchronous invocation,
+   * functions/email/release.ts), which reads the raw message; the API function may invoke the
+   * intake's unqualified ARN and nothing else, and reads no mail object itself.
    */
   grantQuarantine(fn: NodejsFunction): void {
-    fn.addEnvironment('MAIL_BUCKET', this.bucket.bucketName);
-    fn.addEnvironment('MAIL_RAW_PREFIX', RAW_MAIL_PREFIX);
-    this.grantMailObjects(fn);
+    fn.addEnvironment('MAIL_INTAKE_FUNCTION', this.intakeFunction.functionName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.intakeFunction.functionArn],
+      }),
+    );
   }
 
   private mailBucket(removalPolicy: RemovalPolicy): Bucket {

@@ -34,9 +34,9 @@ const entry = (file: string, lazyModules?: Record<string, string>): LambdaEntry 
 const API_LAZY_MODULES: Record<string, Record<string, string>> = {
   // Holiday rules of every country (date-holidays, 1.4 MB) are needed only when a catalog is saved.
   catalogs: { '#holidays': 'functions/catalog/holidays.ts' },
-  // html-to-text: only for mail without a text/plain part.
-  mail: { '#html-text': 'functions/email/html-text.ts' },
 };
+/** html-to-text: only for mail without a text/plain part (the intake; the API hands releases to it). */
+const INTAKE_LAZY_MODULES = { '#html-text': 'functions/email/html-text.ts' };
 
 /**
  * Names are `<folder>-<file>` of the entry; the API has one function per route group of the route table.
@@ -52,9 +52,10 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   ),
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
   'sla-timer': entry('functions/sla/timer.ts'),
+  'sla-sweeper': entry('functions/sla/sweeper.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
   'exports-contract-notices': entry('functions/exports/contract-notices.ts'),
-  'email-handler': entry('functions/email/handler.ts', API_LAZY_MODULES.mail),
+  'email-handler': entry('functions/email/handler.ts', INTAKE_LAZY_MODULES),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
   'ses-receipt-rule-set': entry('lib/custom-resources/receipt-rule-set.ts'),
 };

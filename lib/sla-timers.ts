@@ -3,7 +3,8 @@
 // those schedules invoke. Failures land in dead-letter queues with alarms: no deadline is lost silently.
 // The timer sends no mail: alerts are outbox items written with the change that records the warning
 // or breach, so it has no SES permission; every function gets the agents' alert addresses (the
-// shared environment, lib/settings.ts).
+// shared environment, lib/settings.ts). A sweeper, on a rate schedule, records any deadline whose
+// schedule is missing (the due-time index); it alarms when it catches one.
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,12 +12,17 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Architecture, FilterCriteria, FilterRule, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SWEEPER_CAUGHT_MESSAGE } from '../functions/sla/sweeper.ts';
+import { DESK_METRICS_NAMESPACE } from './email.ts';
 import { lambdaFunction, type SharedEnvironment } from './functions.ts';
 import { grantTableAccess } from './table-access.ts';
+
+/** How often the SLA sweeper runs: a missing schedule's deadline is recorded at most this late (plus the grace). */
+export const SWEEP_RATE_MINUTES = 5;
 
 export interface SlaTimersProps {
   table: ITableV2;
@@ -40,6 +46,11 @@ export class SlaTimers extends Construct {
   readonly schedulerRole: Role;
   readonly timerFunction: NodejsFunction;
   readonly reconcilerFunction: NodejsFunction;
+  /** Records deadlines whose schedule is missing, every SWEEP_RATE_MINUTES. */
+  readonly sweeperFunction: NodejsFunction;
+  readonly sweepSchedule: CfnSchedule;
+  /** Warnings and breaches the sweeper recorded (their timers did not), counted from its log. */
+  readonly sweeperCaught: MetricFilter;
   /** Timer invocations Scheduler (or the timer's own async retries) gave up on. */
   readonly timerDeadLetters: Queue;
   /** Stream batches the reconciler gave up on (the event source's failure destination). */
@@ -135,6 +146,48 @@ export class SlaTimers extends Construct {
       }),
     );
 
+    this.sweeperFunction = this.slaFunction('Sweeper', 'sweeper', retention, removalPolicy, {
+      // Up to a few thousand overdue tickets, one timer's work each.
+      timeout: Duration.minutes(4),
+      environment: { TABLE_NAME: props.table.tableName },
+      // One sweep at a time: a second would only race the first on the same tickets.
+      reservedConcurrency: 1,
+    });
+    grantTableAccess(this.sweeperFunction, props.table, 'sla-sweeper');
+    // Its own role, trusted by this account's schedules, invoking the unqualified sweeper only.
+    const sweepRole = new Role(this, 'SweepRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the sla-sweeper function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    sweepRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.sweeperFunction.functionArn],
+      }),
+    );
+    // In the default group, not the SLA group: it is the stack's own, not a ticket's deadline.
+    this.sweepSchedule = new CfnSchedule(this, 'SweepSchedule', {
+      description: 'Records SLA warnings and breaches whose schedule is missing',
+      scheduleExpression: `rate(${SWEEP_RATE_MINUTES} minutes)`,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.sweeperFunction.functionArn,
+        roleArn: sweepRole.roleArn,
+        // A missed sweep is followed by the next: no retries to pile up.
+        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: SWEEP_RATE_MINUTES * 60 },
+      },
+    });
+    this.sweeperCaught = new MetricFilter(this, 'SweeperCaughtMetric', {
+      logGroup: this.sweeperFunction.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', SWEEPER_CAUGHT_MESSAGE),
+      metricNamespace: DESK_METRICS_NAMESPACE,
+      metricName: 'SlaSweeperCaught',
+      metricValue: '$.caught',
+    });
+
     this.alarms = [this.timerDeadLetters, this.reconcileFailures].map(
       (queue) =>
         new Alarm(this, `${queue.node.id}Alarm`, {
@@ -145,6 +198,18 @@ export class SlaTimers extends Construct {
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
+    );
+
+    this.alarms.push(
+      new Alarm(this, 'SweeperCaughtAlarm', {
+        alarmDescription:
+          'The SLA sweeper recorded warnings or breaches their schedules did not: schedules are missing (see the reconciler failures and the sweeper log for ticket ids)',
+        metric: this.sweeperCaught.metric({ period: Duration.minutes(15), statistic: 'Sum' }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
     );
 
     this.acknowledgeFindings();

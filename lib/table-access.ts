@@ -70,12 +70,14 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
   'api-accounts': { reads: ['ACCOUNT#*', 'CATALOG#*', 'LEDGER#*'], writes: [], indexes: ['GSI3'] },
   // Month items (closed, export keys) and the month cursor. Reads only.
   'api-exports': { reads: ['MONTH#*'], writes: [], indexes: [], readActions: ['dynamodb:GetItem'] },
-  // The quarantine list, and releasing held mail, which runs the intake.
+  // The quarantine list and entries; a release marks the entry (the intake then runs it).
   'api-mail': {
-    reads: [...TICKET_CHANGES.reads, ...INBOUND_MAIL, ...STAFF_KEYS, 'STAFFADDR#*'],
-    writes: [...TICKET_CHANGES.writes, ...INBOUND_MAIL],
-    // Contacts by address and tickets by reference (threading); held quarantine.
-    indexes: ['GSI1', 'GSI4'],
+    reads: ['QUARANTINE#*'],
+    writes: ['QUARANTINE#*'],
+    // Held quarantine.
+    indexes: ['GSI4'],
+    readActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+    writeActions: ['dynamodb:UpdateItem'],
   },
   // Staff addresses and keys: an agent's reply to a notification acts as their key.
   'email-handler': {
@@ -96,6 +98,13 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
     reads: ['TICKET#*', 'CATALOG#*', 'ACCOUNT#*', ...STAFF_KEYS],
     writes: ['TICKET#*', 'OUTBOX#*'],
     indexes: [],
+    writeActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  },
+  // Open tickets past their deadline (due-time index), then what the timer does for each.
+  'sla-sweeper': {
+    reads: ['TICKET#*', 'CATALOG#*', 'ACCOUNT#*'],
+    writes: ['TICKET#*', 'OUTBOX#*'],
+    indexes: ['GSI5'],
     writeActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   },
   // The tickets as they are now: one consistent BatchGetItem per stream batch.

@@ -1,7 +1,8 @@
 // The SLA timers on one machine: the same sla-scheduler (reconciler) and sla-timer handlers as in
 // AWS, wired to local adapters. A stream poller feeds the table's stream to the reconciler, which
 // keeps timers in the table (local scheduler); a ticker fires what comes due on the runtime's clock;
-// `POST /local/clock` moves that clock and fires everything due, answering when all is settled.
+// `POST /local/clock` moves that clock and fires everything due, answering when all is settled; the
+// SLA sweeper then runs as it does every few minutes in AWS, catching any deadline a timer missed.
 // The alerts of what the timers record are outbox items, delivered by the local outbox sender
 // (local/outbox.ts) as .eml files, like every other mail.
 //
@@ -23,6 +24,7 @@ import { parseWith } from '../functions/domain/validation.ts';
 import type { DeskSettings } from '../functions/settings.ts';
 import { log } from '../functions/shared/log.ts';
 import { reconcilerHandler } from '../functions/sla/reconciler.ts';
+import { sweeperHandler } from '../functions/sla/sweeper.ts';
 import { timerHandler } from '../functions/sla/timer.ts';
 import { createStoreContext, type StoreContext } from '../functions/store/context.ts';
 import { getLocalClockOffset, saveLocalClock } from '../functions/store/local-runtime.ts';
@@ -131,6 +133,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
     clock,
   });
   const fire = timerHandler({ context: () => ctx });
+  const sweep = sweeperHandler({ context: () => ctx });
   const poller: StreamPoller = await startStreamPoller({
     endpoint: options.endpoint,
     tableName: options.tableName,
@@ -176,7 +179,7 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
     return pass;
   }
 
-  async function settle(): Promise<number> {
+  async function fireUntilQuiet(): Promise<number> {
     let fired = 0;
     // Firing changes tickets, whose stream records may move other timers: repeat until quiet.
     for (let round = 0; round < 20; round++) {
@@ -186,6 +189,13 @@ export async function startSlaRuntime(options: SlaRuntimeOptions): Promise<SlaRu
       if (count === 0) return fired;
     }
     return fired;
+  }
+
+  async function settle(): Promise<number> {
+    const fired = await fireUntilQuiet();
+    // After the timers, as in AWS: whatever is still overdue past the grace had no timer.
+    const { caught } = await sweep();
+    return caught > 0 ? fired + (await fireUntilQuiet()) : fired;
   }
 
   let ticking = false;

@@ -1,6 +1,6 @@
 // The mail route group's routes: the quarantine agents work from. Mail held for spam or failed
 // authentication (SPF, DKIM, DMARC) is listed here and, once an agent releases it, goes through the
-// rest of the intake as if it had passed.
+// rest of the intake as if it had passed: asynchronously (202), followed at the entry's URL.
 import * as z from 'zod/mini';
 import { withMeta } from '../domain/zod-mini.ts';
 import type { RouteSpec } from './routing.ts';
@@ -13,7 +13,9 @@ const verdict = withMeta(z.string(), {
 export const quarantineEntrySchema = withMeta(
   z.object({
     id: z.string(),
-    status: z.enum(['held', 'released']),
+    status: withMeta(z.enum(['held', 'releasing', 'released']), {
+      description: 'releasing: an agent released it and the intake is working on it',
+    }),
     reasons: withMeta(z.array(z.string()), { description: 'Failed checks: spam, spf, dkim, dmarc' }),
     verdicts: z.object({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
     from: z.string(),
@@ -34,9 +36,11 @@ export const quarantinePageSchema = z.object({
 export const releasedSchema = withMeta(
   z.object({
     id: z.string(),
-    outcome: withMeta(z.string(), {
-      description: 'What the mail became: ticket, reply, automatic, unknownSender, …',
-    }),
+    status: z.enum(['releasing', 'released']),
+    statusUrl: withMeta(z.string(), { description: 'Where the entry (and, once released, its outcome) is' }),
+    outcome: z.optional(
+      withMeta(z.string(), { description: 'Once released: ticket, reply, automatic, unknownSender, …' }),
+    ),
     ticketId: z.optional(z.string()),
   }),
   { id: 'QuarantineRelease' },
@@ -57,15 +61,29 @@ export const mailRoutes = {
     query: listQuerySchema,
     responses: { 200: { description: 'A page', schema: quarantinePageSchema }, ...problems },
   },
+  getQuarantine: {
+    routeKey: 'GET /v1/quarantine/{id}',
+    roles: ['agent', 'admin'],
+    tags: ['mail'],
+    summary: 'One quarantined mail: held, releasing, or released with what it became',
+    path: ticketIdPath,
+    responses: {
+      200: { description: 'The entry', schema: quarantineEntrySchema },
+      ...problems,
+      404: { description: 'No such quarantined mail', schema: problemSchema },
+    },
+  },
   releaseQuarantine: {
     routeKey: 'POST /v1/quarantine/{id}/release',
     roles: ['agent', 'admin'],
     tags: ['mail'],
     summary: 'Release a held mail: it becomes a ticket or a reply as if it had passed the checks',
-    description: 'Idempotent: releasing a released mail answers with what it became.',
+    description:
+      'Asynchronous: answers 202 with `status: releasing` and the entry URL, where the outcome appears once the intake has run (up to a minute for the largest mail). Idempotent: releasing a released mail answers 200 with what it became.',
     path: ticketIdPath,
     responses: {
-      200: { description: 'Released', schema: releasedSchema },
+      200: { description: 'Already released', schema: releasedSchema },
+      202: { description: 'Handed to the mail intake', schema: releasedSchema },
       ...problems,
       404: { description: 'No such quarantined mail', schema: problemSchema },
     },

@@ -1,7 +1,8 @@
 // Lambda entry of the email intake: SES's receipt rule stores the raw message in S3 (key
 // `<MAIL_RAW_PREFIX><SES message id>`) and invokes this with the receipt event. Each record goes
 // through the intake; a failure throws, so Lambda's retries (and then its failure destination)
-// take over, and redelivery is harmless. The local SMTP server calls `sesIntakeHandler` too.
+// take over, and redelivery is harmless. The local SMTP server calls `sesIntakeHandler` too. The mail
+// API invokes it the same way (asynchronously) with a quarantine release (functions/email/release.ts).
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
@@ -10,6 +11,7 @@ import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
 import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
+import { releaseEventSchema, releaseHeld } from './release.ts';
 
 const status = (verdict: SESReceiptStatus | undefined) => verdict?.status ?? 'GRAY';
 
@@ -74,8 +76,22 @@ export function intakeOf(ctx: AppContext): Intake {
 
 let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
 
-/** Lambda entry: raw mail is under `MAIL_RAW_PREFIX` (default `inbound/`) in the mail bucket. */
-export async function handler(event: SESEvent): Promise<IntakeResult[]> {
+/**
+ * Lambda entry: SES receipt events (raw mail under `MAIL_RAW_PREFIX`, default `inbound/`, in the mail
+ * bucket), or a quarantine release handed over by the mail API.
+ */
+export async function handler(event: SESEvent | { quarantineRelease: unknown }): Promise<IntakeResult[]> {
+  if ('quarantineRelease' in event) {
+    const release = releaseEventSchema.safeParse(event);
+    // A malformed release never becomes valid: retrying it would only fill the dead-letter queue.
+    if (!release.success) {
+      log('error', 'quarantine release event invalid', {
+        issues: release.error.issues.map((i) => i.path.join('.')),
+      });
+      return [];
+    }
+    return [await releaseHeld(intakeOf(runtimeContext()), release.data.quarantineRelease)];
+  }
   fromEnvironment ??= sesIntakeHandler(intakeOf(runtimeContext()), runtimeContext().settings.mailRawPrefix);
   return fromEnvironment(event);
 }

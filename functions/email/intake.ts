@@ -127,7 +127,7 @@ function freshGuard(ctx: AppContext, receipt: Receipt, messageId: string): Guard
 function releaseGuard(ctx: AppContext, quarantineId: string, agent: string): Guard {
   return async (outcome, ticketId) => {
     const entry = await getQuarantine(ctx.store, quarantineId);
-    if (entry?.status !== 'held') throw new AlreadyProcessed();
+    if (entry?.status !== 'held' && entry?.status !== 'releasing') throw new AlreadyProcessed();
     return [
       releaseQuarantineOp(ctx.store, entry, {
         at: ctx.clock.now().toISOString(),
@@ -238,13 +238,13 @@ export function createIntake(deps: IntakeDeps) {
     }
   }
 
-  /** An agent releases a held mail: steps 3-6 on the kept raw message, once. */
+  /** A held mail an agent released (held or releasing): steps 3-6 on the kept raw message, once. */
   async function release(quarantineId: string, agent: string): Promise<IntakeResult> {
     const ctx = deps.context();
     const entry = await getQuarantine(ctx.store, quarantineId);
     if (!entry) throw new NotFoundError(`quarantined mail ${quarantineId}`);
     const base = { sesMessageId: entry.sesMessageId, messageId: entry.messageId };
-    if (entry.status !== 'held') {
+    if (entry.status === 'released') {
       return {
         ...base,
         outcome: entry.outcome ?? 'duplicate',

@@ -15,3 +15,28 @@ export interface OutboundMail {
 export interface MailSender {
   send(mail: OutboundMail): Promise<void>;
 }
+
+/**
+ * The mail service refused the send for its rate (SES's sending rate or a throttled API call):
+ * nothing is wrong with the mail, so it waits and is tried again without counting as an attempt.
+ */
+export class MailThrottledError extends Error {
+  /** The service's error name, e.g. `TooManyRequestsException`. */
+  readonly code: string;
+  constructor(code: string) {
+    super(`mail service throttled the send (${code})`);
+    this.name = 'MailThrottledError';
+    this.code = code;
+  }
+}
+
+/** The mail service refused this mail for good (a rejected message, an unverified sender): no retry. */
+export class MailRejectedError extends Error {
+  /** The service's error name, e.g. `TooManyRequestsException`. */
+  readonly code: string;
+  constructor(code: string) {
+    super(`mail service rejected the mail (${code})`);
+    this.name = 'MailRejectedError';
+    this.code = code;
+  }
+}

@@ -2,9 +2,10 @@
 // by SES message id) written in the same transaction as the mail's outcome, the quarantine agents
 // release from, the once-a-day answer to unknown senders, and attachment records under a ticket.
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { codec } from './codec.ts';
+import { isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 import { keys, partitions, quarantineIndexKeys } from './keys.ts';
 import { type Page, type PageRequest, queryPage } from './query.ts';
@@ -125,9 +126,12 @@ export interface Verdicts {
   dmarc: string;
 }
 
+export const QUARANTINE_STATUSES = ['held', 'releasing', 'released'] as const;
+
 export interface QuarantineRecord {
   id: string;
-  status: 'held' | 'released';
+  /** `releasing`: an agent released it and the intake has it (asynchronously); `released`: done. */
+  status: (typeof QUARANTINE_STATUSES)[number];
   /** Why it is held, e.g. `spam`, `dkim`. */
   reasons: string[];
   verdicts: Verdicts;
@@ -140,6 +144,9 @@ export interface QuarantineRecord {
   receivedAt: string;
   releasedAt?: string;
   releasedBy?: string;
+  /** When and by whom the release was asked for (the intake then runs it). */
+  releaseRequestedAt?: string;
+  releaseRequestedBy?: string;
   /** What releasing it led to. */
   outcome?: MailOutcome;
   ticketId?: string;
@@ -152,7 +159,7 @@ const quarantineCodec = codec<QuarantineRecord>({
   type: 'quarantine',
   schema: z.looseObject({
     id: z.string(),
-    status: z.enum(['held', 'released']),
+    status: z.enum(QUARANTINE_STATUSES),
     reasons: z.array(z.string()),
     verdicts: z.looseObject({ spam: verdict, virus: verdict, spf: verdict, dkim: verdict, dmarc: verdict }),
     messageId: z.string(),
@@ -163,12 +170,14 @@ const quarantineCodec = codec<QuarantineRecord>({
     receivedAt: z.string(),
     releasedAt: z.optional(z.string()),
     releasedBy: z.optional(z.string()),
+    releaseRequestedAt: z.optional(z.string()),
+    releaseRequestedBy: z.optional(z.string()),
     outcome: z.optional(z.enum(MAIL_OUTCOMES)),
     ticketId: z.optional(z.string()),
     version: z.int(),
   }),
   key: (entry) => keys.quarantine(entry.id),
-  // Held entries only: a release removes them from the agents' list (releaseQuarantineOp).
+  // Held and releasing entries only: a finished release removes them from the agents' list.
   index: quarantineIndexKeys,
 });
 
@@ -184,7 +193,46 @@ export async function getQuarantine(ctx: StoreContext, id: string): Promise<Quar
 }
 
 /**
- * Marks a held entry released, only if it is still held at the version read (two agents releasing
+ * Asks for a held entry's release: `releasing`, by whom and when, only if still held at the version
+ * read. The entry stays in the agents' list until the intake has released it. Returns the entry as
+ * it is now (another agent's request, or a finished release, wins and is returned as stored).
+ */
+export async function requestQuarantineRelease(
+  ctx: StoreContext,
+  entry: QuarantineRecord,
+  request: { at: string; by: string },
+): Promise<QuarantineRecord> {
+  try {
+    const result = await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: keys.quarantine(entry.id),
+        UpdateExpression:
+          'SET #status = :releasing, releaseRequestedAt = :at, releaseRequestedBy = :by, #version = :next',
+        ConditionExpression: '#status = :held AND #version = :version',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':releasing': 'releasing',
+          ':held': 'held',
+          ':at': request.at,
+          ':by': request.by,
+          ':version': entry.version,
+          ':next': entry.version + 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return quarantineCodec.fromItem(result.Attributes!);
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    const now = await getQuarantine(ctx, entry.id);
+    if (!now) throw error;
+    return now;
+  }
+}
+
+/**
+ * Marks a held or releasing entry released, only if unchanged since the version read (two releases
  * at once: one wins). Leaves the agents' list (index attributes removed). Label `quarantine`.
  */
 export function releaseQuarantineOp(
@@ -201,11 +249,12 @@ export function releaseQuarantineOp(
         'SET #status = :released, releasedAt = :at, releasedBy = :by, outcome = :outcome, #version = :next' +
         (release.ticketId ? ', ticketId = :ticket' : '') +
         ' REMOVE GSI4PK, GSI4SK',
-      ConditionExpression: '#status = :held AND #version = :version',
+      ConditionExpression: '#status IN (:held, :releasing) AND #version = :version',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
         ':released': 'released',
         ':held': 'held',
+        ':releasing': 'releasing',
         ':at': release.at,
         ':by': release.by,
         ':outcome': release.outcome,

@@ -24,7 +24,23 @@ export interface IndexKeys {
   GSI5SK?: string;
 }
 
+/**
+ * Unsent mail is spread over this many index partitions: each mail writes its index entry about
+ * three times (written, claimed, finished), and one partition takes about 1,000 writes a second,
+ * so one key capped sending near 165 mails a second and throttled the table's writes with it.
+ */
+export const OUTBOX_SHARDS = 8;
+
 const OPEN_STATUSES = new Set(['new', 'acknowledged', 'in_progress', 'waiting_on_customer']);
+
+function shardOf(id: string, shards: number): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(hash) % shards;
+}
+
+/** 0, 1, ..., count - 1: the shards a sweep reads. */
+export const shardsOf = (count: number) => Array.from({ length: count }, (_, shard) => shard);
 
 export const keys = {
   account: (accountId: string): ItemKey => ({ PK: `ACCOUNT#${accountId}`, SK: 'ACCOUNT' }),
@@ -180,11 +196,13 @@ export const partitions = {
   /**
    * GSI5: every open ticket in queue order (functions/domain/queue.ts): by deadline, breached first,
    * then paused, then untimed. One partition, so a queue page is one Query (docs/data-model.md says
-   * why one partition holds the write rate).
+   * why one partition holds the write rate). The SLA sweeper reads its overdue head.
    */
   queue: () => onIndex(INDEX_FOR.queue, 'QUEUE'),
-  /** GSI5: unsent outbox items, oldest first (the sweep). */
-  pendingOutbox: () => onIndex(INDEX_FOR.pendingOutbox, 'OUTBOX#PENDING'),
+  /** GSI5: unsent outbox items of one shard, by when they are next due (the sweep). */
+  pendingOutbox: (shard: number) => onIndex(INDEX_FOR.pendingOutbox, `OUTBOX#PENDING#${shard}`),
+  /** GSI5: unsent outbox items written before the outbox was sharded (read by the sweep until empty). */
+  unshardedPendingOutbox: () => onIndex(INDEX_FOR.pendingOutbox, 'OUTBOX#PENDING'),
   /**
    * GSI5: local timers, by when they fire. One partition is fine for one machine; AWS has no such
    * items (EventBridge Scheduler holds the timers).
@@ -234,9 +252,19 @@ export function quarantineIndexKeys(entry: { id: string; receivedAt: string }): 
   return { GSI4PK: partitions.heldQuarantine().partition, GSI4SK: `${entry.receivedAt}#${entry.id}` };
 }
 
-/** Index attributes of an unsent outbox item: GSI5 `OUTBOX#PENDING`, oldest first (the sweep). */
-export function pendingOutboxIndexKeys(item: { id: string; createdAt: string }): IndexKeys {
-  return { GSI5PK: partitions.pendingOutbox().partition, GSI5SK: `${item.createdAt}#${item.id}` };
+/**
+ * Index attributes of an unsent outbox item: GSI5 `OUTBOX#PENDING#<shard>` / `<next attempt>#<id>`,
+ * so the sweep reads only what is due (a new item is due when written).
+ */
+export function pendingOutboxIndexKeys(item: {
+  id: string;
+  createdAt: string;
+  nextAttemptAt?: string;
+}): IndexKeys {
+  return {
+    GSI5PK: partitions.pendingOutbox(shardOf(item.id, OUTBOX_SHARDS)).partition,
+    GSI5SK: `${item.nextAttemptAt ?? item.createdAt}#${item.id}`,
+  };
 }
 
 /** Index attributes of a registered contact: found by email address across accounts. */

@@ -12,6 +12,7 @@ import { codec } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { keys, ledgerIndexKeys, partitions } from './keys.ts';
 import { queryAll, queryPages } from './query.ts';
+import { LEDGER_INDEX_ATTRIBUTES } from './table-definition.ts';
 import { putNew, type WriteOp } from './transact.ts';
 
 /** A ledger entry as booked: keyed by the month it is dated in, indexed under the month it is booked into. */
@@ -97,7 +98,9 @@ export function ledgerPagesOfMonth(
   month: string,
   pageSize?: number,
 ): AsyncGenerator<LedgerEntry[]> {
+  // The month index holds whole entries (LEDGER_INDEX_ATTRIBUTES): no second read.
   return queryPages(ctx, partitions.ledgerOfMonth(month), ledgerCodec.fromItem, {
+    attributes: LEDGER_INDEX_ATTRIBUTES,
     ...(pageSize ? { pageSize } : {}),
   });
 }

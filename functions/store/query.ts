@@ -1,12 +1,20 @@
 // Every Query the store runs goes through here: one partition (built in keys.ts), items decoded by
 // the entity's codec. `queryPage` serves the lists the API pages through (a limit, an opaque cursor,
 // `nextCursor`); `queryPages` and `queryAll` walk a whole partition for the reads that need all of it.
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// An index that does not hold what a read needs (table-definition.ts, projections) answers with keys,
+// and the items are then fetched by table key, so no caller depends on what an index copies.
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.ts';
 import type { Item } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { QueryPartition } from './keys.ts';
+import { PARTITION_KEY, projectedAttributes, SORT_KEY } from './table-definition.ts';
 
 export interface Page<T> {
   items: T[];
@@ -80,21 +88,83 @@ function queryInput(ctx: StoreContext, query: QueryPartition, options: QueryOpti
   };
 }
 
+/** True when `query` reads an index that holds every attribute asked for (`undefined`: the whole item). */
+function indexHolds(query: QueryPartition, attributes: readonly string[] | undefined): boolean {
+  if (!query.index) return true;
+  const held = projectedAttributes(query.index);
+  if (!held) return true;
+  if (!attributes) return false;
+  return attributes.every((name) => held.has(name));
+}
+
+/** BatchGetItem's limit of keys per request. */
+const MAX_BATCH_KEYS = 100;
+
+/**
+ * The items an index query found, read from the table by key, in the index's order. An item gone
+ * or moved out of the partition since the index saw it (indexes lag the table) is left out.
+ */
+async function fetchFound(
+  ctx: StoreContext,
+  query: QueryPartition,
+  found: Item[],
+  attributes: readonly string[] | undefined,
+): Promise<Item[]> {
+  const id = (item: Item) => `${String(item[PARTITION_KEY])}\u0000${String(item[SORT_KEY])}`;
+  const fetched = new Map<string, Item>();
+  // The index's partition key is read too: it tells whether the item is still in the partition.
+  const names = attributes
+    ? [...new Set([...attributes, PARTITION_KEY, SORT_KEY, query.partitionKey])]
+    : undefined;
+  for (let i = 0; i < found.length; i += MAX_BATCH_KEYS) {
+    let request: Record<string, unknown>[] | undefined = found
+      .slice(i, i + MAX_BATCH_KEYS)
+      .map((item) => ({ [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] }));
+    for (let attempt = 0; request && request.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result: BatchGetCommandOutput = await ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [ctx.tableName]: {
+              Keys: request,
+              ...(names
+                ? {
+                    ProjectionExpression: names.map((_, n) => `#a${n}`).join(', '),
+                    ExpressionAttributeNames: Object.fromEntries(names.map((name, n) => [`#a${n}`, name])),
+                  }
+                : {}),
+            },
+          },
+        }),
+      );
+      for (const item of result.Responses?.[ctx.tableName] ?? []) fetched.set(id(item), item);
+      // Throttled or too large: DynamoDB hands back what it did not read; ask again with backoff.
+      request = result.UnprocessedKeys?.[ctx.tableName]?.Keys;
+    }
+  }
+  return found
+    .map((item) => fetched.get(id(item)))
+    .filter((item): item is Item => item !== undefined && item[query.partitionKey] === query.partition);
+}
+
 /** One Query: up to `limit` items (DynamoDB's 1 MB otherwise) from `startKey`, as stored. */
 export async function queryItems(
   ctx: StoreContext,
   query: QueryPartition,
   options: QueryOptions & { limit?: number; startKey?: Record<string, unknown> } = {},
 ): Promise<{ items: Item[]; lastKey?: Record<string, unknown> }> {
+  const holds = indexHolds(query, options.attributes);
+  const { attributes, ...rest } = options;
   const result = await ctx.doc.send(
     new QueryCommand({
-      ...queryInput(ctx, query, options),
+      ...queryInput(ctx, query, holds ? options : rest),
       ...(options.limit === undefined ? {} : { Limit: options.limit }),
       ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
     }),
   );
+  const found = result.Items ?? [];
   return {
-    items: result.Items ?? [],
+    items: holds ? found : await fetchFound(ctx, query, found, attributes),
     ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}),
   };
 }

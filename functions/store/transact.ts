@@ -3,8 +3,14 @@
 // that makes it safe; a failed condition surfaces as ConcurrentChangeError naming which write lost,
 // so the use case can re-read and decide again (or report a version conflict).
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { conditionFailureItem } from './conditions.ts';
+import {
+  DeleteCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { conditionFailureItem, isConditionalCheckFailed } from './conditions.ts';
 import type { StoreContext } from './context.ts';
 
 export type WriteOp = NonNullable<TransactWriteCommandInput['TransactItems']>[number] & { label: string };
@@ -25,8 +31,34 @@ export class ConcurrentChangeError extends Error {
 /** DynamoDB's limit of items per transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 
+/**
+ * One write alone, as a plain conditional write: a transaction costs two write units per kilobyte
+ * of the item and of every index entry it touches, a plain write one (bench/cost.ts).
+ */
+async function writeAlone(ctx: StoreContext, op: WriteOp): Promise<boolean> {
+  const command = op.Put
+    ? new PutCommand(op.Put)
+    : op.Update
+      ? new UpdateCommand(op.Update)
+      : op.Delete
+        ? new DeleteCommand(op.Delete)
+        : undefined;
+  if (!command) return false;
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: the three commands share send's overloads poorly
+    await ctx.doc.send(command as any);
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    throw new ConcurrentChangeError([
+      { label: op.label, current: conditionFailureItem((error as { Item?: unknown }).Item) },
+    ]);
+  }
+  return true;
+}
+
 export async function commit(ctx: StoreContext, ops: WriteOp[]): Promise<void> {
   if (ops.length === 0) return;
+  if (ops.length === 1 && (await writeAlone(ctx, ops[0]!))) return;
   if (ops.length > MAX_TRANSACTION_ITEMS)
     throw new RangeError(`a transaction holds at most ${MAX_TRANSACTION_ITEMS} writes`);
   const items = ops.map(({ label: _label, ...item }) => item);

@@ -133,3 +133,25 @@ export async function sendOutboxTo(
 export function uniqueAddress(name: string, domain = 'jadran.example'): string {
   return `${name}.${randomBytes(4).toString('hex')}@${domain}`;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field in the tests
+type AgentCall = (method: string, path: string) => Promise<{ status: number; body: any }>;
+
+/**
+ * Releases a held mail through the API, which answers 202 (the intake runs it in the background),
+ * then follows the entry until it is released; returns the entry as released.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field in the tests
+export async function releaseAndWait(agent: AgentCall, id: string): Promise<any> {
+  const asked = await agent('POST', `/v1/quarantine/${id}/release`);
+  if (asked.status !== 202)
+    throw new Error(`release answered ${asked.status}: ${JSON.stringify(asked.body)}`);
+  if (asked.body.status !== 'releasing' || asked.body.statusUrl !== `/v1/quarantine/${id}`)
+    throw new Error(`release answered ${JSON.stringify(asked.body)}`);
+  for (let i = 0; i < 100; i++) {
+    const entry = await agent('GET', `/v1/quarantine/${id}`);
+    if (entry.body.status === 'released') return entry.body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`quarantined mail ${id} was not released`);
+}

@@ -28,6 +28,7 @@ import {
   message,
   newSesId,
   PASS,
+  releaseAndWait,
   SUPPORT,
   sendOutboxTo,
   uniqueAddress,
@@ -320,13 +321,21 @@ describe('what never becomes a ticket', () => {
     expect(held).toMatchObject({ reasons: ['spam', 'dkim'] });
     expect(held).not.toHaveProperty('rawKey');
 
-    const released = await agent('POST', `/v1/quarantine/${held!.id}/release`);
-    expect(released.status).toBe(200);
-    expect(released.body.outcome).toBe('ticket');
+    const released = await releaseAndWait(agent, held!.id);
+    expect(released).toMatchObject({ status: 'released', outcome: 'ticket' });
+    expect(released).not.toHaveProperty('rawKey');
     const again = await agent('POST', `/v1/quarantine/${held!.id}/release`);
-    expect(again.body).toEqual(released.body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({
+      id: held!.id,
+      status: 'released',
+      statusUrl: `/v1/quarantine/${held!.id}`,
+      outcome: 'ticket',
+      ticketId: released.ticketId,
+    });
     expect((await agent('POST', '/v1/quarantine/nope/release')).status).toBe(404);
-    const { ticket } = await loadTicket(deskContext(), undefined, released.body.ticketId);
+    expect((await agent('GET', '/v1/quarantine/nope')).status).toBe(404);
+    const { ticket } = await loadTicket(deskContext(), undefined, released.ticketId);
     expect(ticket.subject).toBe('Held one');
     expect((await sendOutboxTo(deskContext(), [from])).map((m) => m.subject)).toEqual([
       `[${ticket.reference}] Held one`,

@@ -24,7 +24,7 @@ import {
   seedCatalog,
   startApi,
 } from '../api/harness.ts';
-import { fixture, message, SUPPORT, sendOutboxTo, uniqueAddress } from './helpers.ts';
+import { fixture, message, releaseAndWait, SUPPORT, sendOutboxTo, uniqueAddress } from './helpers.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'desk-smtp-auto-'));
 let api: Harness;
@@ -269,8 +269,8 @@ describe('verdicts asked for with X-Local-Verdicts', () => {
       cursor = page.body.nextCursor;
     } while (!entry && cursor);
     expect(entry).toMatchObject({ reasons: ['spam', 'dkim'] });
-    const released = await agent('POST', `/v1/quarantine/${entry!.id}/release`);
-    expect(released.body.outcome).toBe('ticket');
+    const released = await releaseAndWait(agent, entry!.id);
+    expect(released.outcome).toBe('ticket');
     const customer = client(api.baseUrl, await keyFor('customer', account.id));
     expect(
       (await customer('GET', '/v1/tickets')).body.items.map((t: { subject: string }) => t.subject),

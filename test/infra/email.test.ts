@@ -5,9 +5,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RAW_MAIL_DAYS, SupportDeskMail, type SupportDeskMailProps } from '../../lib/email.ts';
+import { lambdaFunction } from '../../lib/functions.ts';
 import { SES_RECEIVING_REGIONS } from '../../lib/regions.ts';
 import { functionEnvironment, readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskTable } from '../../lib/table.ts';
@@ -65,6 +67,41 @@ function statementsOf(role: { node: { defaultChild?: unknown } }) {
   });
   return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
 }
+
+describe('releasing held mail', () => {
+  test('the mail API function may invoke the intake, that function only, and reads no mail object', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'ReleaseTest', { env: { region: 'eu-west-1' } });
+    const data = new SupportDeskTable(stack, 'Data', { production: false });
+    const own = new SupportDeskMail(stack, 'Mail', {
+      table: data.table,
+      environment,
+      production: false,
+      supportAddress: 'support@help.example.com',
+      mailDomain: 'help.example.com',
+    });
+    const api = lambdaFunction(stack, 'MailApi', 'api-mail', environment, { runtime: Runtime.NODEJS_24_X });
+    own.grantQuarantine(api);
+    const releaseTemplate = Template.fromStack(stack);
+    const id = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as never);
+    const statements = Object.values(
+      releaseTemplate.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: id(api.role as never) }] },
+      }),
+    ).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [id(own.intakeFunction), 'Arn'] },
+      }),
+    ]);
+    const variables = releaseTemplate.toJSON().Resources[id(api)].Properties.Environment.Variables;
+    expect(variables.MAIL_INTAKE_FUNCTION).toEqual({ Ref: id(own.intakeFunction) });
+    expect(variables.MAIL_BUCKET).toBeUndefined();
+  });
+});
 
 describe('receiving', () => {
   test('the rule accepts the support address, scans, stores the raw message in S3, then invokes the intake (Event)', () => {
@@ -174,12 +211,12 @@ describe('receiving', () => {
 });
 
 describe('the intake function', () => {
-  test('Node 24 on ARM64, 512 MB, 60 s, a dead-letter queue, told where mail is and who the desk is', () => {
+  test('Node 24 on ARM64, 1,024 MB (measured for SES’s largest mail), 60 s, a dead-letter queue, told where mail is and who the desk is', () => {
     const properties = template.toJSON().Resources[logicalId(mail.intakeFunction)].Properties;
     expect(properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 512,
+      MemorySize: 1024,
       Timeout: 60,
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [logicalId(mail.intakeDeadLetters), 'Arn'] } },
     });
@@ -292,9 +329,31 @@ describe('sending', () => {
     expect(JSON.stringify(statements[2].Resource)).toContain('/index/GSI5');
   });
 
-  test('a sweep every five minutes invokes the outbox function', () => {
+  test('mail that failed for good is counted from the sender log and alarms above zero', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('OutboxLogs') },
+      FilterPattern: '{ $.message = "outbound mail failed for good" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: 'SupportDesk',
+          MetricName: 'OutboundMailFailed',
+          MetricValue: '1',
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SupportDesk',
+      MetricName: 'OutboundMailFailed',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(mail.alarms).toHaveLength(1);
+  });
+
+  test('a sweep every minute invokes the outbox function (retries are due from 30 s on)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [
         Match.objectLike({

@@ -44,7 +44,6 @@ async function inAsset(dir: string, script: string): Promise<unknown> {
 
 const LAZY = {
   'api-catalogs': { specifier: '#holidays', packages: /date-holidays|moment-timezone|astronomia/ },
-  'api-mail': { specifier: '#html-text', packages: /html-to-text|htmlparser2|\/entities\// },
   'email-handler': { specifier: '#html-text', packages: /html-to-text|htmlparser2|\/entities\// },
 } as const;
 

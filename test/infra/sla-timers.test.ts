@@ -189,7 +189,8 @@ describe('dead letters', () => {
   test('both queues are encrypted, TLS-only, and alarmed on visible messages', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // Two queue alarms and the sweeper's.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     for (const queue of [timers.timerDeadLetters, timers.reconcileFailures]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -199,5 +200,64 @@ describe('dead letters', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
       });
     }
+  });
+});
+
+describe('the sweeper', () => {
+  test('a Scheduler rate schedule invokes it every five minutes, without retries', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId(timers.sweeperFunction), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 },
+      }),
+    });
+    // Not in the SLA group: that one holds the tickets' deadlines only.
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as {
+      Properties: Record<string, unknown>;
+    };
+    expect(schedule.Properties.GroupName).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
+    });
+  });
+
+  test('reads the due-time index and writes tickets and their alerts only', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const sweeperRole = logicalId(timers.sweeperFunction.role as never);
+    const policy = Object.values(policies).find((p) =>
+      JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(sweeperRole),
+    ) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } };
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const writes = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'))!;
+    expect(writes.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TICKET#*', 'OUTBOX#*'] },
+    });
+    const query = statements.find((s) => s.Action === 'dynamodb:Query')!;
+    expect(JSON.stringify(query.Resource)).toContain('/index/GSI5');
+    expect(JSON.stringify(statements)).not.toContain('scheduler:');
+  });
+
+  test('what it catches is counted from its log and alarms above zero', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "sla sweeper caught missed deadlines" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: 'SupportDesk',
+          MetricName: 'SlaSweeperCaught',
+          MetricValue: '$.caught',
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'SupportDesk',
+      MetricName: 'SlaSweeperCaught',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 });

@@ -11,6 +11,8 @@ import { localScheduler } from '../../functions/adapters/scheduler-local.ts';
 import { appContext } from '../../functions/app/context.ts';
 import { changeTicket, type TicketRecord } from '../../functions/app/tickets.ts';
 import { defaultSettings } from '../../functions/settings.ts';
+import { scheduleName } from '../../functions/sla/schedules.ts';
+import { deleteLocalSchedule } from '../../functions/store/local-runtime.ts';
 import { getTicket } from '../../functions/store/tickets.ts';
 import { freePort } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
@@ -173,6 +175,27 @@ describe('waiting on the customer', () => {
     expect(breached.state).toBe('breached');
     expect(Date.parse(breached.breachedAt!)).toBe(resumedAt + 50 * MINUTE);
     expect(resumedAt - opened).toBe(130 * MINUTE);
+  });
+});
+
+describe('a deadline whose timer is gone', () => {
+  test('the sweeper records it when the clock moves past it and its grace, once', async () => {
+    const ticket = await desk.open({ severity: 'Critical' });
+    await runtime.settle();
+    const breach = scheduleName(ticket.id, 'firstResponse', 'breach');
+    expect(
+      (await localScheduler(table.store).due(new Date('2100-01-01T00:00:00Z'))).map((s) => s.name),
+    ).toContain(breach);
+    // As if the reconcile that created it had failed past the stream's retention.
+    await deleteLocalSchedule(table.store, breach);
+
+    const moved = await moveClock({ advance: 'PT1H10M' });
+    // The warning's timer fired; the breach had none, and the sweep recorded it at its deadline.
+    expect(moved.json.fired).toBe(1);
+    const clock = (await ticketNow(ticket.id)).sla.firstResponse!;
+    expect(clock.state).toBe('breached');
+    expect(Date.parse(clock.breachedAt!)).toBe(Date.parse(ticket.createdAt) + 60 * MINUTE);
+    expect(await moveClock({ advance: 'PT1H' })).toMatchObject({ json: { fired: 0 } });
   });
 });
 
