@@ -10,6 +10,7 @@ import { type AppContext, appContext } from '../functions/app/context.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
 import { settingsFrom } from '../functions/settings.ts';
 import { createStoreContext } from '../functions/store/context.ts';
+import { cursorSecretFrom } from '../functions/store/cursor-secret.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import {
@@ -113,12 +114,14 @@ async function main(): Promise<void> {
     DATA_DIR: config.dataDir,
     MAIL_DIR: join(config.dataDir, 'mail'),
     EXPORT_TIME_ZONE: config.exportTimeZone,
+    // Made once under DATA_DIR: cursors a client holds stay good across restarts.
+    CURSOR_SECRET_FILE: join(config.dataDir, 'cursor-secret'),
   });
-  const store = createStoreContext(config.tableName, {
-    endpoint: db.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const store = createStoreContext(
+    config.tableName,
+    { endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    { cursorSecret: cursorSecretFrom(settings.cursorSecret) },
+  );
   app = appContext(store, clock, settings);
 
   // The SLA runtime restores the clock's saved offset: the desk's clock is the runtime's.

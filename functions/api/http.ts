@@ -60,6 +60,13 @@ export function httpHandler(name: string, handler: Handler) {
         ms: Math.round(performance.now() - started),
       };
       if (error instanceof DeskError) log('info', 'request refused', { ...fields, code: error.code });
+      else if (response.statusCode === 503)
+        // The table's fault, not the request's: a warning with what the SDK said, no stack.
+        log('warn', 'table unavailable', {
+          ...fields,
+          error: error instanceof Error ? error.name : 'unknown',
+          cause: (error as { code?: string }).code,
+        });
       else
         log('error', 'request failed', {
           ...fields,

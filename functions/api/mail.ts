@@ -3,6 +3,7 @@
 import { intakeOf } from '../email/handler.ts';
 import { listHeldQuarantine, type QuarantineRecord } from '../store/inbound-mail.ts';
 import { mailRoutes as routes } from './mail-routes.ts';
+import { pageRequest } from './paging.ts';
 import { routeGroup } from './routing.ts';
 
 function entryView(entry: QuarantineRecord) {
@@ -11,11 +12,8 @@ function entryView(entry: QuarantineRecord) {
 }
 
 export const group = routeGroup('mail', routes, {
-  listQuarantine: async ({ query, app }) => {
-    const page = await listHeldQuarantine(app.store, {
-      ...(query.limit ? { limit: query.limit } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
+  listQuarantine: async (request) => {
+    const page = await listHeldQuarantine(request.app.store, pageRequest(request));
     return {
       status: 200,
       body: {

@@ -19,6 +19,7 @@ import { listMessages } from '../store/messages.ts';
 import { listTicketsByStatus, listTicketsOfAccount } from '../store/tickets.ts';
 import type { HttpResult } from './http.ts';
 import { idempotent } from './idempotency.ts';
+import { pageRequest } from './paging.ts';
 import { ticketRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
@@ -33,13 +34,6 @@ async function view(app: AppContext, ticket: TicketRecord) {
 
 function withVersion(status: number, ticket: TicketRecord, body: unknown): HttpResult {
   return { status, body, headers: { etag: `"${ticket.version}"` } };
-}
-
-function page(query: { limit?: number | undefined; cursor?: string | undefined }) {
-  return {
-    ...(query.limit ? { limit: query.limit } : {}),
-    ...(query.cursor ? { cursor: query.cursor } : {}),
-  };
 }
 
 /** Customers open tickets on their own account; staff name the account. */
@@ -101,17 +95,18 @@ export const group = routeGroup('tickets', routes, {
     },
   ),
 
-  listTickets: async ({ query, principal, app }) => {
+  listTickets: async (request) => {
+    const { query, principal, app } = request;
     let found: Awaited<ReturnType<typeof listTicketsOfAccount>>;
     if (principal.role === 'customer' || query.accountId) {
       const accountId = principal.role === 'customer' ? principal.accountId! : query.accountId!;
       if (query.accountId) assertCanSee(principal, query.accountId, `account ${query.accountId}`);
       found = await listTicketsOfAccount(app.store, accountId, {
-        ...page(query),
+        ...pageRequest(request),
         ...(query.status ? { status: query.status } : {}),
       });
     } else if (query.status) {
-      found = await listTicketsByStatus(app.store, query.status, page(query));
+      found = await listTicketsByStatus(app.store, query.status, pageRequest(request));
     } else {
       throw ValidationError.field('query', 'staff keys list by accountId or by status (or both)');
     }
@@ -133,11 +128,12 @@ export const group = routeGroup('tickets', routes, {
     return withVersion(200, changed.ticket, ticketView(changed.ticket, changed.catalog, app.clock.now()));
   },
 
-  listMessages: async ({ path, query, principal, app }) => {
+  listMessages: async (request) => {
+    const { path, principal, app } = request;
     await loadTicket(app, principal, path.id);
     const found = await listMessages(app.store, path.id, {
       includeInternal: principal.role !== 'customer',
-      ...page(query),
+      ...pageRequest(request),
     });
     const items = found.items.map(({ accountId: _a, messageId: _m, ...message }) => message);
     return { status: 200, body: { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) } };

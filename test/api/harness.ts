@@ -14,6 +14,7 @@ import { type AccountRecord, addContact, createAccount } from '../../functions/s
 import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
 import { getCatalog, putCatalog } from '../../functions/store/catalogs.ts';
 import { createStoreContext } from '../../functions/store/context.ts';
+import { fixedCursorSecret } from '../../functions/store/cursor.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
 import { apiRoutes } from '../../local/routes.ts';
@@ -27,6 +28,9 @@ export interface Harness {
 }
 
 let desk: AppContext | undefined;
+
+/** The cursor secret of every test desk: fixed, so a failing cursor test can be replayed. */
+export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789abcdef0123456789';
 
 export interface DeskOptions {
   /** Default: the run's shared table. */
@@ -43,11 +47,11 @@ export function deskContext(options: DeskOptions = {}): AppContext {
   if (!desk) {
     process.env.LOG_LEVEL = 'warn';
     const { tableName = inject('tableName'), ...dirs } = options;
-    const store = createStoreContext(tableName, {
-      endpoint: inject('dynamoEndpoint'),
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const store = createStoreContext(
+      tableName,
+      { endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      { cursorSecret: fixedCursorSecret(TEST_CURSOR_SECRET) },
+    );
     desk = appContext(store, new MovableClock(), defaultSettings({ tableName, ...dirs }));
   }
   return desk;
