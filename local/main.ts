@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       return principal ? { ...principal } : undefined;
     },
     () => ready,
+    { requestBudgetMs: config.requestBudgetMs },
   );
   await listen(server, config.port, config.host);
 

@@ -40,14 +40,19 @@ const BUSY_ERRORS = new Set([
 /**
  * The error as an UnavailableError when it says the table could not be reached or is too busy: the
  * client timeouts (store/context.ts), a refused or dropped connection, throttling after retries.
- * Such a request did nothing the client can rely on, and trying again later is the right move.
+ * Trying again later is the right move (a create with the same Idempotency-Key, which makes it safe
+ * even when a timed-out write was applied after all).
  */
 export function asUnavailable(error: unknown): UnavailableError | undefined {
   if (error instanceof UnavailableError) return error;
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (error.name === 'TimeoutError') {
-    return new UnavailableError('The database did not answer in time; try again shortly.', 5);
+    // A write may have been applied before the answer was lost: say so, and how to retry safely.
+    return new UnavailableError(
+      'The database did not answer in time; a create may or may not have been applied: retry it with the same Idempotency-Key.',
+      5,
+    );
   }
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     return new UnavailableError('The database cannot be reached; try again shortly.', 2);

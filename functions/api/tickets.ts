@@ -17,7 +17,7 @@ import { requireCatalog } from '../store/catalogs.ts';
 import type { MessageRecord } from '../store/messages.ts';
 import { listMessages } from '../store/messages.ts';
 import { listTicketsByStatus, listTicketsOfAccount } from '../store/tickets.ts';
-import type { HttpResult } from './http.ts';
+import { deadlineOf, type HttpResult } from './http.ts';
 import { idempotent } from './idempotency.ts';
 import { pageRequest } from './paging.ts';
 import { ticketRoutes as routes } from './routes.ts';
@@ -61,8 +61,10 @@ export const group = routeGroup('tickets', routes, {
       }),
     },
     // The ticket, its counters and the idempotency record are written in one transaction.
-    async ({ body, principal, app }, claim) => {
+    async ({ body, principal, app, lambda }, claim) => {
+      const deadline = deadlineOf(lambda);
       const opened = await openTicketFor(app, {
+        ...(deadline === undefined ? {} : { deadline }),
         accountId: accountOfNewTicket(principal, body.accountId),
         subject: body.subject,
         body: body.body,

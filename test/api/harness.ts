@@ -39,6 +39,11 @@ export interface DeskOptions {
   dataDir?: string;
 }
 
+export interface ApiOptions extends DeskOptions {
+  /** Each request's time from arrival (the local server's default: the API functions' timeout). */
+  requestBudgetMs?: number;
+}
+
 /**
  * The desk of this test file (a table, a movable clock, default settings with `mailDir` and
  * `dataDir` where given), built by the first call: what `npm start` builds on one machine.
@@ -57,14 +62,17 @@ export function deskContext(options: DeskOptions = {}): AppContext {
   return desk;
 }
 
-export async function startApi(options: DeskOptions = {}): Promise<Harness> {
-  const ctx = deskContext(options);
+export async function startApi(options: ApiOptions = {}): Promise<Harness> {
+  const { requestBudgetMs, ...desk } = options;
+  const ctx = deskContext(desk);
   const server = createHttpServer(
     apiRoutes(() => ctx),
     async (header) => {
       const principal = await authenticate(ctx.store, header);
       return principal ? { ...principal } : undefined;
     },
+    () => true,
+    requestBudgetMs === undefined ? {} : { requestBudgetMs },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
