@@ -301,6 +301,9 @@ export const newApiKeySchema = withMeta(
       description: 'Required for customer keys (the one account the key sees); refused otherwise',
     }),
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    displayName: withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
+      description: 'Staff keys: the name customers see on this key’s messages (default "Support agent")',
+    }),
   }),
   { id: 'NewApiKey' },
 );
@@ -311,6 +314,7 @@ export const apiKeySchema = withMeta(
     role: z.enum(ROLES),
     accountId: z.optional(z.string()),
     name: z.string(),
+    displayName: z.optional(z.string()),
     createdAt: instant,
     revokedAt: z.optional(instant),
   }),

@@ -24,7 +24,22 @@ import { ticketRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
 function authorOf(principal: Principal): MessageRecord['author'] {
-  return { type: principal.role === 'customer' ? 'customer' : 'agent', keyId: principal.keyId };
+  if (principal.role === 'customer') return { type: 'customer', keyId: principal.keyId };
+  return {
+    type: 'agent',
+    keyId: principal.keyId,
+    ...(principal.displayName ? { name: principal.displayName } : {}),
+  };
+}
+
+/** What customers see of an author who is not a customer: the role and a name, never a key id. */
+export const DEFAULT_STAFF_NAME = 'Support agent';
+
+/** The author as `viewer` may see it: staff see key ids; customers see staff by role and name. */
+function authorFor(viewer: Principal, author: MessageRecord['author']): MessageRecord['author'] {
+  if (viewer.role !== 'customer' || author.type === 'customer') return author;
+  if (author.type === 'system') return { type: 'system', ...(author.name ? { name: author.name } : {}) };
+  return { type: author.type, name: author.name ?? DEFAULT_STAFF_NAME };
 }
 
 async function view(app: AppContext, ticket: TicketRecord) {
@@ -137,7 +152,10 @@ export const group = routeGroup('tickets', routes, {
       includeInternal: principal.role !== 'customer',
       ...pageRequest(request),
     });
-    const items = found.items.map(({ accountId: _a, messageId: _m, ...message }) => message);
+    const items = found.items.map(({ accountId: _a, messageId: _m, ...message }) => ({
+      ...message,
+      author: authorFor(principal, message.author),
+    }));
     return { status: 200, body: { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) } };
   },
 

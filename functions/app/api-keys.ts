@@ -12,6 +12,7 @@ export function apiKeyView(record: ApiKeyRecord) {
     role: record.role,
     ...(record.accountId ? { accountId: record.accountId } : {}),
     name: record.name,
+    ...(record.displayName ? { displayName: record.displayName } : {}),
     createdAt: record.createdAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
   };
@@ -19,7 +20,7 @@ export function apiKeyView(record: ApiKeyRecord) {
 
 export async function issueApiKey(
   ctx: AppContext,
-  input: { role: Role; accountId?: string | undefined; name: string },
+  input: { role: Role; accountId?: string | undefined; name: string; displayName?: string | undefined },
 ): Promise<{ secret: string; record: ApiKeyRecord }> {
   if (input.role === 'customer') {
     if (!input.accountId) throw ValidationError.field('accountId', 'is required for customer keys');
@@ -34,7 +35,12 @@ export async function issueApiKey(
   }
   return createApiKey(
     ctx.store,
-    { role: input.role, name: input.name, ...(input.accountId ? { accountId: input.accountId } : {}) },
+    {
+      role: input.role,
+      name: input.name,
+      ...(input.accountId ? { accountId: input.accountId } : {}),
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+    },
     ctx.clock.now(),
   );
 }

@@ -20,6 +20,8 @@ export interface ApiKeyRecord {
   /** Customers only: the account the key is scoped to. */
   accountId?: string;
   name: string;
+  /** Staff keys: the name customers see on the key's messages (default "Support agent"). */
+  displayName?: string;
   createdAt: string;
   revokedAt?: string;
 }
@@ -29,6 +31,7 @@ const apiKeySchema: z.ZodMiniType<ApiKeyRecord> = z.looseObject({
   role: z.enum(ROLES),
   accountId: z.optional(z.string()),
   name: z.string(),
+  displayName: z.optional(z.string()),
   createdAt: z.string(),
   revokedAt: z.optional(z.string()),
 });

@@ -133,10 +133,15 @@ export async function seedAccount(
   return account;
 }
 
-export async function keyFor(role: Role, accountId?: string): Promise<string> {
+export async function keyFor(role: Role, accountId?: string, displayName?: string): Promise<string> {
   const { secret } = await createApiKey(
     deskContext().store,
-    { role, name: `${role} test key`, ...(accountId ? { accountId } : {}) },
+    {
+      role,
+      name: `${role} test key`,
+      ...(accountId ? { accountId } : {}),
+      ...(displayName ? { displayName } : {}),
+    },
     new Date(),
   );
   return secret;
