@@ -15,6 +15,7 @@ import { cursorSecretFrom } from '../functions/store/cursor-secret.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import {
+  durableTransactions,
   ensureTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     { endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
     { cursorSecret: cursorSecretFrom(settings.cursorSecret) },
   );
+  durableTransactions(store.doc, config.tableName);
   app = appContext(store, clock, settings);
 
   // The SLA runtime restores the clock's saved offset: the desk's clock is the runtime's.
