@@ -161,7 +161,7 @@ export interface SuperviseOptions extends StartOptions {
 /**
  * DynamoDB Local that comes back: when java dies (a crash, `kill -9`, the OOM killer) it is started
  * again on the same data directory and port, so every client's endpoint stays right and nothing it
- * acknowledged is lost (DynamoDB Local commits each write to its SQLite file before answering).
+ * acknowledged is lost (with `durableTransactions` on the clients that answer requests).
  * Meanwhile the table refuses connections, which the API answers with 503 and Retry-After.
  */
 export async function superviseDynamoDbLocal(options: SuperviseOptions): Promise<SupervisedDynamoDbLocal> {
