@@ -9,6 +9,7 @@ import {
   type MailSettings,
   mailSettings,
 } from './mail/settings.ts';
+import type { CursorSecretSource } from './store/cursor-secret.ts';
 
 export const DEFAULT_EXPORT_TIME_ZONE = 'UTC';
 
@@ -57,6 +58,8 @@ const schema = z.object({
   SLA_TIMER_ARN: optionalText,
   SLA_SCHEDULER_ROLE_ARN: optionalText,
   SLA_TIMER_DLQ_ARN: optionalText,
+  CURSOR_SECRET_ARN: optionalText,
+  CURSOR_SECRET_FILE: optionalText,
 });
 
 export interface SchedulerTarget {
@@ -89,6 +92,8 @@ export interface DeskSettings {
   sesConfigurationSet?: string;
   /** Where the SLA reconciler puts schedules (AWS only). */
   scheduler?: SchedulerTarget;
+  /** Where the secret that seals paging cursors is (store/cursor-secret.ts); read on first paging. */
+  cursorSecret?: CursorSecretSource;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -127,6 +132,11 @@ export function settingsFrom(env: Environment): DeskSettings {
     automaticMailPerHour: s.AUTOMATIC_MAIL_PER_HOUR,
     ...(s.SES_CONFIGURATION_SET ? { sesConfigurationSet: s.SES_CONFIGURATION_SET } : {}),
     ...(scheduler ? { scheduler } : {}),
+    ...(s.CURSOR_SECRET_ARN
+      ? { cursorSecret: { secretArn: s.CURSOR_SECRET_ARN } }
+      : s.CURSOR_SECRET_FILE
+        ? { cursorSecret: { file: s.CURSOR_SECRET_FILE } }
+        : {}),
   };
 }
 

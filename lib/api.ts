@@ -20,6 +20,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { routeGroups } from '../functions/api/routes.ts';
 import type { RouteSpec } from '../functions/api/routing.ts';
@@ -58,6 +59,13 @@ export const ACCESS_LOG_FIELDS = {
   integrationError: '$context.integrationErrorMessage',
 } as const;
 
+/** Whether a group has a route that pages (takes a `cursor`): its function seals cursors. */
+export function groupPages(contracts: Record<string, RouteSpec>): boolean {
+  return Object.values(contracts).some(
+    (contract) => contract.query !== undefined && 'cursor' in contract.query.shape,
+  );
+}
+
 export interface SupportDeskApiProps {
   table: ITableV2;
   /** Every function's environment from the deployment settings (lib/settings.ts). */
@@ -83,6 +91,8 @@ export class SupportDeskApi extends Construct {
   readonly url: string;
   /** The throttle of each route, by route key, as set on the stage. */
   readonly routeThrottles: Record<string, Required<ThrottleSettings>> = {};
+  /** The secret that seals paging cursors (functions/store/cursor.ts), read by the groups that page. */
+  readonly cursorSecret: Secret;
 
   private readonly props: SupportDeskApiProps;
 
@@ -119,6 +129,18 @@ export class SupportDeskApi extends Construct {
       resultsCacheTtl: Duration.minutes(5),
     });
 
+    // Generated at deployment, never seen by anyone: it only keys the cursors' AES-256-GCM seal.
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'Seals the API paging cursors (support desk)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret only seals paging cursors; rotating it would only invalidate cursors in flight, so it is replaced by redeploying rather than rotated',
+    });
+
     const authenticated = { ...DEFAULT_THROTTLE, ...props.throttle };
     const open = { ...PUBLIC_ROUTE_THROTTLE, ...props.publicThrottle };
     const routes: HttpRoute[] = [];
@@ -126,6 +148,11 @@ export class SupportDeskApi extends Construct {
       const fn = this.apiFunction(pascal(group), group, retention, removalPolicy);
       this.functions[group] = fn;
       grantTableAccess(fn, props.table, `api-${group}`);
+      if (groupPages(contracts)) {
+        // Read once per container, on the first paged list (functions/store/cursor-secret.ts).
+        this.cursorSecret.grantRead(fn);
+        fn.addEnvironment('CURSOR_SECRET_ARN', this.cursorSecret.secretArn);
+      }
       const integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, fn);
       for (const contract of Object.values(contracts)) {
         const added = this.addRoute(contract, integration, authorizer);

@@ -15,6 +15,10 @@ const schema = z.object({
   SUPPORT_ADDRESS: z._default(z.email(), 'support@desk.localhost'),
   LOCAL_VERDICT_HEADER: z._default(z.enum(['0', '1']), '1'),
   EXPORT_TIME_ZONE: z.optional(z.string().check(z.minLength(1))),
+  REQUEST_BUDGET_MS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1_000), z.maximum(900_000)),
+    10_000,
+  ),
   SLA_ALERTS_TO: z.pipe(
     z.pipe(
       z._default(z.string(), 'agents@support-desk.localhost'),
@@ -44,6 +48,8 @@ export interface LocalConfig {
   localVerdictHeader: boolean;
   /** The zone whose months the exports close on (checked with the other desk settings). */
   exportTimeZone: string | undefined;
+  /** Each API request's time from arrival, as the API functions' timeout in AWS: its deadline. */
+  requestBudgetMs: number;
 }
 
 export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -58,6 +64,7 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     SLA_ALERTS_TO: env.SLA_ALERTS_TO || undefined,
     LOCAL_VERDICT_HEADER: env.LOCAL_VERDICT_HEADER || undefined,
     EXPORT_TIME_ZONE: env.EXPORT_TIME_ZONE || undefined,
+    REQUEST_BUDGET_MS: env.REQUEST_BUDGET_MS || undefined,
   });
   return {
     dataDir: resolve(parsed.DATA_DIR),
@@ -70,5 +77,6 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     slaAlertsTo: parsed.SLA_ALERTS_TO,
     localVerdictHeader: parsed.LOCAL_VERDICT_HEADER === '1',
     exportTimeZone: parsed.EXPORT_TIME_ZONE,
+    requestBudgetMs: parsed.REQUEST_BUDGET_MS,
   };
 }

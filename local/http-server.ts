@@ -48,7 +48,13 @@ function compile(route: Route): CompiledRoute {
   return { ...route, method, pattern: new RegExp(`^${source}$`), names };
 }
 
-function lambdaContext(requestId: string, name: string): Context {
+/**
+ * How long a request may take here unless told otherwise: the API functions' timeout in AWS
+ * (lib/api.ts), so a request's deadline (functions/api/http.ts, deadlineOf) is the same on both.
+ */
+export const DEFAULT_REQUEST_BUDGET_MS = 10_000;
+
+function lambdaContext(requestId: string, name: string, deadline: number): Context {
   return {
     awsRequestId: requestId,
     functionName: name,
@@ -58,7 +64,7 @@ function lambdaContext(requestId: string, name: string): Context {
     logGroupName: `/local/${name}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -143,14 +149,22 @@ export function starting(detail: string, instance?: string): APIGatewayProxyStru
   };
 }
 
+export interface HttpServerOptions {
+  /** A request's time from arrival, as a Lambda function's timeout: its deadline. */
+  requestBudgetMs?: number;
+}
+
 export function createHttpServer(
   routes: Route[],
   authorize?: Authorize,
   ready: () => boolean = () => true,
+  options: HttpServerOptions = {},
 ): Server {
   const compiled = routes.map(compile);
+  const budgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
   return createServer(async (request, response) => {
     const requestId = randomUUID();
+    const deadline = Date.now() + budgetMs;
     // The port is claimed before the database starts: until then, say so instead of failing.
     if (!ready()) return send(response, starting('The support desk is starting; try again in a moment.'));
     let routeKey: string | undefined;
@@ -229,7 +243,7 @@ export function createHttpServer(
           timeEpoch: now.getTime(),
         },
       };
-      send(response, await route.handler(event, lambdaContext(requestId, route.routeKey)));
+      send(response, await route.handler(event, lambdaContext(requestId, route.routeKey, deadline)));
     } catch (error) {
       send(response, failure(error, requestId, routeKey));
     }

@@ -10,16 +10,19 @@ import { type AppContext, appContext } from '../functions/app/context.ts';
 import { sendContractNotices } from '../functions/app/contract-notices.ts';
 import { MovableClock } from '../functions/app/local-clock.ts';
 import { settingsFrom } from '../functions/settings.ts';
+import { log } from '../functions/shared/log.ts';
 import { createStoreContext } from '../functions/store/context.ts';
+import { cursorSecretFrom } from '../functions/store/cursor-secret.ts';
 import { readLocalConfig } from './config.ts';
 import { ensureDemo } from './demo.ts';
 import {
-  type DynamoDbLocal,
+  durableTransactions,
   ensureTable,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localClient,
-  startDynamoDbLocal,
+  type SupervisedDynamoDbLocal,
+  superviseDynamoDbLocal,
 } from './dynamodb-local.ts';
 import { createHttpServer, type Route } from './http-server.ts';
 import { closeDueMonths } from './month-close.ts';
@@ -92,12 +95,22 @@ async function main(): Promise<void> {
       return principal ? { ...principal } : undefined;
     },
     () => ready,
+    { requestBudgetMs: config.requestBudgetMs },
   );
   await listen(server, config.port, config.host);
 
-  let db: DynamoDbLocal;
+  let db: SupervisedDynamoDbLocal;
   try {
-    db = await startDynamoDbLocal({ dataDir: join(config.dataDir, 'dynamodb'), port: config.dynamoDbPort });
+    db = await superviseDynamoDbLocal({
+      dataDir: join(config.dataDir, 'dynamodb'),
+      ...(config.dynamoDbPort === undefined ? {} : { port: config.dynamoDbPort }),
+      // While java is down the table refuses connections: requests answer 503 with Retry-After.
+      onEvent: (event) =>
+        log(event.type === 'restarted' ? 'info' : 'warn', `DynamoDB Local ${event.type}`, {
+          ...(event.pid === undefined ? {} : { pid: event.pid }),
+          ...(event.error ? { error: event.error } : {}),
+        }),
+    });
   } catch (error) {
     server.close();
     throw error;
@@ -116,12 +129,15 @@ async function main(): Promise<void> {
     DATA_DIR: config.dataDir,
     MAIL_DIR: join(config.dataDir, 'mail'),
     EXPORT_TIME_ZONE: config.exportTimeZone,
+    // Made once under DATA_DIR: cursors a client holds stay good across restarts.
+    CURSOR_SECRET_FILE: join(config.dataDir, 'cursor-secret'),
   });
-  const store = createStoreContext(config.tableName, {
-    endpoint: db.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const store = createStoreContext(
+    config.tableName,
+    { endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    { cursorSecret: cursorSecretFrom(settings.cursorSecret) },
+  );
+  durableTransactions(store.doc, config.tableName);
   app = appContext(store, clock, settings);
 
   // The SLA runtime restores the clock's saved offset: the desk's clock is the runtime's.
@@ -183,7 +199,7 @@ async function main(): Promise<void> {
   console.log(
     `  Clock      ${clock.now().toISOString()}   move it: POST ${base}/local/clock {"advance":"PT2H"}`,
   );
-  console.log(`  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table})`);
+  console.log(`  DynamoDB   ${db.endpoint}   table ${config.tableName} (${table}), pid ${db.pid()}`);
   console.log(`  Data       ${config.dataDir}   (outbox/, exports/, mail/, demo.json)`);
   console.log('  API keys (every customer key is in demo.json):');
   console.log(`    admin    ${demo.keys.admin}`);

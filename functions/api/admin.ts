@@ -18,6 +18,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { AccountRecord } from '../store/accounts.ts';
 import type { HttpResult } from './http.ts';
 import { idempotent } from './idempotency.ts';
+import { pageRequest } from './paging.ts';
 import { adminRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
@@ -47,11 +48,8 @@ export const group = routeGroup('admin', routes, {
     },
   ),
 
-  listAccounts: async ({ query, app }) => {
-    const page = await listAccountsPage(app, {
-      ...(query.limit ? { limit: query.limit } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
+  listAccounts: async (request) => {
+    const page = await listAccountsPage(request.app, pageRequest(request));
     return {
       status: 200,
       body: {

@@ -17,6 +17,8 @@ export interface AuthorizerContext {
   role: Role;
   keyId: string;
   accountId: string;
+  /** Staff keys' display name for customers ('' when the key has none). */
+  displayName: string;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -33,7 +35,12 @@ export async function authenticate(
   if (!secret) return undefined;
   const record = await findApiKey(store, secret);
   if (!record) return undefined;
-  return { role: record.role, keyId: record.keyId, accountId: record.accountId ?? '' };
+  return {
+    role: record.role,
+    keyId: record.keyId,
+    accountId: record.accountId ?? '',
+    displayName: record.displayName ?? '',
+  };
 }
 
 /** The HTTP API authorizer (simple responses). */
@@ -51,5 +58,10 @@ export function principalOf(event: HttpEvent): Principal {
   const role = context?.role;
   if (!context || !role || !(ROLES as readonly string[]).includes(role) || !context.keyId)
     throw new UnauthorizedError();
-  return { role, keyId: context.keyId, ...(context.accountId ? { accountId: context.accountId } : {}) };
+  return {
+    role,
+    keyId: context.keyId,
+    ...(context.accountId ? { accountId: context.accountId } : {}),
+    ...(context.displayName ? { displayName: context.displayName } : {}),
+  };
 }

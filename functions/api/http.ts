@@ -32,6 +32,19 @@ export function requestIdOf(event: HttpEvent, context: Context): string {
   return event.requestContext?.requestId ?? context.awsRequestId;
 }
 
+/** Time kept after a request's work starts, to do it and answer: queued work later than this is not started. */
+export const WORK_MARGIN_MS = 2_000;
+
+/**
+ * The wall-clock time (epoch ms) by which a request's work must have started: the function's
+ * remaining time (Lambda's, or the local server's request budget) less WORK_MARGIN_MS. Undefined
+ * for a context that keeps no time (tests that call a handler with a bare context).
+ */
+export function deadlineOf(context: Context): number | undefined {
+  if (typeof context.getRemainingTimeInMillis !== 'function') return undefined;
+  return Date.now() + context.getRemainingTimeInMillis() - WORK_MARGIN_MS;
+}
+
 export function httpHandler(name: string, handler: Handler) {
   return middy<HttpEvent, HttpResponse>().handler(async (event, context) => {
     const requestId = requestIdOf(event, context);
@@ -60,6 +73,13 @@ export function httpHandler(name: string, handler: Handler) {
         ms: Math.round(performance.now() - started),
       };
       if (error instanceof DeskError) log('info', 'request refused', { ...fields, code: error.code });
+      else if (response.statusCode === 503)
+        // The table's fault, not the request's: a warning with what the SDK said, no stack.
+        log('warn', 'table unavailable', {
+          ...fields,
+          error: error instanceof Error ? error.name : 'unknown',
+          cause: (error as { code?: string }).code,
+        });
       else
         log('error', 'request failed', {
           ...fields,

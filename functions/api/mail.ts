@@ -19,6 +19,7 @@ import {
   requestQuarantineRelease,
 } from '../store/inbound-mail.ts';
 import { mailRoutes as routes } from './mail-routes.ts';
+import { pageRequest } from './paging.ts';
 import { routeGroup } from './routing.ts';
 
 function entryView(entry: QuarantineRecord) {
@@ -58,11 +59,8 @@ const dispatchOf = (ctx: AppContext) =>
 const statusUrl = (id: string) => `/v1/quarantine/${encodeURIComponent(id)}`;
 
 export const group = routeGroup('mail', routes, {
-  listQuarantine: async ({ query, app }) => {
-    const page = await listHeldQuarantine(app.store, {
-      ...(query.limit ? { limit: query.limit } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
+  listQuarantine: async (request) => {
+    const page = await listHeldQuarantine(request.app.store, pageRequest(request));
     return {
       status: 200,
       body: {

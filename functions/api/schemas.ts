@@ -366,6 +366,9 @@ export const newApiKeySchema = withMeta(
     email: withMeta(z.optional(z.email().check(z.maxLength(254))), {
       description: 'Agent and admin keys: the person’s staff address (notifications; replies by mail)',
     }),
+    displayName: withMeta(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), {
+      description: 'Staff keys: the name customers see on this key’s messages (default "Support agent")',
+    }),
   }),
   { id: 'NewApiKey' },
 );
@@ -377,6 +380,7 @@ export const apiKeySchema = withMeta(
     accountId: z.optional(z.string()),
     name: z.string(),
     email: z.optional(z.string()),
+    displayName: z.optional(z.string()),
     createdAt: instant,
     revokedAt: z.optional(instant),
   }),

@@ -15,6 +15,8 @@ export const group = routeGroup('system', routes, {
     return {
       status: table === 'ok' ? 200 : 503,
       body: { status: table === 'ok' ? 'ok' : 'degraded', table },
+      // The store's timeouts bound the ping (store/context.ts): ask again in a few seconds.
+      ...(table === 'ok' ? {} : { headers: { 'retry-after': '5' } }),
     };
   },
   openapi: async () => ({

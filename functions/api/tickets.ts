@@ -19,13 +19,29 @@ import { requireCatalog } from '../store/catalogs.ts';
 import type { MessageRecord } from '../store/messages.ts';
 import { listMessages } from '../store/messages.ts';
 import { listTicketsByStatus, listTicketsOfAccount } from '../store/tickets.ts';
-import type { HttpResult } from './http.ts';
+import { deadlineOf, type HttpResult } from './http.ts';
 import { idempotent } from './idempotency.ts';
+import { pageRequest } from './paging.ts';
 import { ticketRoutes as routes } from './routes.ts';
 import { routeGroup } from './routing.ts';
 
 function authorOf(principal: Principal): MessageRecord['author'] {
-  return { type: principal.role === 'customer' ? 'customer' : 'agent', keyId: principal.keyId };
+  if (principal.role === 'customer') return { type: 'customer', keyId: principal.keyId };
+  return {
+    type: 'agent',
+    keyId: principal.keyId,
+    ...(principal.displayName ? { name: principal.displayName } : {}),
+  };
+}
+
+/** What customers see of an author who is not a customer: the role and a name, never a key id. */
+export const DEFAULT_STAFF_NAME = 'Support agent';
+
+/** The author as `viewer` may see it: staff see key ids; customers see staff by role and name. */
+function authorFor(viewer: Principal, author: MessageRecord['author']): MessageRecord['author'] {
+  if (viewer.role !== 'customer' || author.type === 'customer') return author;
+  if (author.type === 'system') return { type: 'system', ...(author.name ? { name: author.name } : {}) };
+  return { type: author.type, name: author.name ?? DEFAULT_STAFF_NAME };
 }
 
 async function view(app: AppContext, principal: Principal, ticket: TicketRecord) {
@@ -35,13 +51,6 @@ async function view(app: AppContext, principal: Principal, ticket: TicketRecord)
 
 function withVersion(status: number, ticket: TicketRecord, body: unknown): HttpResult {
   return { status, body, headers: { etag: `"${ticket.version}"` } };
-}
-
-function page(query: { limit?: number | undefined; cursor?: string | undefined }) {
-  return {
-    ...(query.limit ? { limit: query.limit } : {}),
-    ...(query.cursor ? { cursor: query.cursor } : {}),
-  };
 }
 
 /** Customers open tickets on their own account; staff name the account. */
@@ -69,8 +78,10 @@ export const group = routeGroup('tickets', routes, {
       }),
     },
     // The ticket, its counters and the idempotency record are written in one transaction.
-    async ({ body, principal, app }, claim) => {
+    async ({ body, principal, app, lambda }, claim) => {
+      const deadline = deadlineOf(lambda);
       const opened = await openTicketFor(app, {
+        ...(deadline === undefined ? {} : { deadline }),
         accountId: accountOfNewTicket(principal, body.accountId),
         subject: body.subject,
         body: body.body,
@@ -107,17 +118,18 @@ export const group = routeGroup('tickets', routes, {
     },
   ),
 
-  listTickets: async ({ query, principal, app }) => {
+  listTickets: async (request) => {
+    const { query, principal, app } = request;
     let found: Awaited<ReturnType<typeof listTicketsOfAccount>>;
     if (principal.role === 'customer' || query.accountId) {
       const accountId = principal.role === 'customer' ? principal.accountId! : query.accountId!;
       if (query.accountId) assertCanSee(principal, query.accountId, `account ${query.accountId}`);
       found = await listTicketsOfAccount(app.store, accountId, {
-        ...page(query),
+        ...pageRequest(request),
         ...(query.status ? { status: query.status } : {}),
       });
     } else if (query.status) {
-      found = await listTicketsByStatus(app.store, query.status, page(query));
+      found = await listTicketsByStatus(app.store, query.status, pageRequest(request));
     } else {
       // Never an empty page that looks like "no tickets": name what to give, and where the queue is.
       const message =
@@ -159,13 +171,17 @@ export const group = routeGroup('tickets', routes, {
     );
   },
 
-  listMessages: async ({ path, query, principal, app }) => {
+  listMessages: async (request) => {
+    const { path, principal, app } = request;
     await loadTicket(app, principal, path.id);
     const found = await listMessages(app.store, path.id, {
       includeInternal: principal.role !== 'customer',
-      ...page(query),
+      ...pageRequest(request),
     });
-    const items = found.items.map(({ accountId: _a, messageId: _m, ...message }) => message);
+    const items = found.items.map(({ accountId: _a, messageId: _m, ...message }) => ({
+      ...message,
+      author: authorFor(principal, message.author),
+    }));
     return { status: 200, body: { items, ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}) } };
   },
 

@@ -27,7 +27,7 @@ import {
   requestHash,
   type StoredResponse,
 } from '../store/idempotency.ts';
-import type { Page } from '../store/query.ts';
+import type { Page, PageRequest } from '../store/query.ts';
 import { ConcurrentChangeError, commitThroughConflicts } from '../store/transact.ts';
 import { type AppContext, assertCanSee, type Principal } from './context.ts';
 import { bundleBalance } from './usage.ts';
@@ -65,10 +65,7 @@ export async function loadAccount(ctx: AppContext, principal: Principal, account
   return account;
 }
 
-export function listAccountsPage(
-  ctx: AppContext,
-  options: { limit?: number; cursor?: string },
-): Promise<Page<AccountRecord>> {
+export function listAccountsPage(ctx: AppContext, options: PageRequest): Promise<Page<AccountRecord>> {
   return listAccounts(ctx.store, options);
 }
 

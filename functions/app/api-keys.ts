@@ -21,6 +21,7 @@ export function apiKeyView(record: ApiKeyRecord) {
     ...(record.accountId ? { accountId: record.accountId } : {}),
     name: record.name,
     ...(record.email ? { email: record.email } : {}),
+    ...(record.displayName ? { displayName: record.displayName } : {}),
     createdAt: record.createdAt,
     ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
   };
@@ -28,7 +29,13 @@ export function apiKeyView(record: ApiKeyRecord) {
 
 export async function issueApiKey(
   ctx: AppContext,
-  input: { role: Role; accountId?: string | undefined; name: string; email?: string | undefined },
+  input: {
+    role: Role;
+    accountId?: string | undefined;
+    name: string;
+    email?: string | undefined;
+    displayName?: string | undefined;
+  },
 ): Promise<{ secret: string; record: ApiKeyRecord }> {
   if (input.email !== undefined && !STAFF_ROLES.includes(input.role)) {
     throw ValidationError.field(
@@ -54,6 +61,7 @@ export async function issueApiKey(
       name: input.name,
       ...(input.accountId ? { accountId: input.accountId } : {}),
       ...(input.email ? { email: input.email } : {}),
+      ...(input.displayName ? { displayName: input.displayName } : {}),
     },
     ctx.clock.now(),
   );

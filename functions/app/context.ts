@@ -32,6 +32,8 @@ export interface Principal {
   role: Role;
   keyId: string;
   accountId?: string;
+  /** Staff keys: the name customers see on their messages. */
+  displayName?: string;
 }
 
 /**

@@ -113,7 +113,7 @@ export async function queueOf(
   ctx: AppContext,
   principal: Principal,
   filters: QueueFilters,
-  page: { limit?: number | undefined; cursor?: string | undefined },
+  page: { limit?: number | undefined; cursor?: string | undefined; scope?: string },
 ) {
   await checkFilters(ctx, filters);
   const now = ctx.clock.now();
@@ -121,6 +121,7 @@ export async function queueOf(
   const found = await queuePage(ctx.store, {
     limit: page.limit ?? 25,
     ...(page.cursor ? { cursor: page.cursor } : {}),
+    ...(page.scope ? { scope: page.scope } : {}),
     range: rangeOf(filters.state, now),
     ...(keep ? { keep } : {}),
   });

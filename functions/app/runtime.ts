@@ -3,6 +3,7 @@
 // handler of the container uses. The local runtime builds its own AppContext from the same settings.
 import { settingsFrom } from '../settings.ts';
 import { createStoreContext } from '../store/context.ts';
+import { cursorSecretFrom } from '../store/cursor-secret.ts';
 import { type AppContext, appContext, systemClock } from './context.ts';
 
 let context: AppContext | undefined;
@@ -14,6 +15,7 @@ export function runtimeContext(): AppContext {
     const store = createStoreContext(
       settings.tableName,
       settings.dynamodbEndpoint ? { endpoint: settings.dynamodbEndpoint } : {},
+      { cursorSecret: cursorSecretFrom(settings.cursorSecret) },
     );
     context = appContext(store, systemClock, settings);
   }

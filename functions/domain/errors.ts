@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'precondition_required'
   | 'idempotency_mismatch'
-  | 'rejected';
+  | 'rejected'
+  | 'unavailable';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `weekly.mon[0][1]`. */
@@ -91,5 +92,20 @@ export class RejectedError extends DeskError {
     super(reason);
     this.reason = reason;
     this.name = 'RejectedError';
+  }
+}
+
+/**
+ * The desk cannot do the work now but may in a moment: the table does not answer (timeouts,
+ * refused connections, throttling after retries) or the request's deadline passed before its work
+ * started. Nothing was done; `retryAfterSeconds` says when to try again.
+ */
+export class UnavailableError extends DeskError {
+  readonly code = 'unavailable';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message);
+    this.name = 'UnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

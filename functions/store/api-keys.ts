@@ -25,6 +25,8 @@ export interface ApiKeyRecord {
   name: string;
   /** Staff keys only: the person's mail address (lowercase). */
   email?: string;
+  /** Staff keys: the name customers see on the key's messages (default "Support agent"). */
+  displayName?: string;
   createdAt: string;
   revokedAt?: string;
 }
@@ -35,6 +37,7 @@ const apiKeySchema: z.ZodMiniType<ApiKeyRecord> = z.looseObject({
   accountId: z.optional(z.string()),
   name: z.string(),
   email: z.optional(z.string()),
+  displayName: z.optional(z.string()),
   createdAt: z.string(),
   revokedAt: z.optional(z.string()),
 });

@@ -1,8 +1,9 @@
 // Every Query the store runs goes through here: one partition (built in keys.ts), items decoded by
-// the entity's codec. `queryPage` serves the lists the API pages through (a limit, an opaque cursor,
-// `nextCursor`); `queryPages` and `queryAll` walk a whole partition for the reads that need all of it.
-// An index that does not hold what a read needs (table-definition.ts, projections) answers with keys,
-// and the items are then fetched by table key, so no caller depends on what an index copies.
+// the entity's codec. `queryPage` serves the lists the API pages through (a limit, a sealed cursor,
+// `nextCursor`: store/cursor.ts); `queryPages` and `queryAll` walk a whole partition for the reads
+// that need all of it. An index that does not hold what a read needs (table-definition.ts,
+// projections) answers with keys, and the items are then fetched by table key, so no caller depends
+// on what an index copies.
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -12,7 +13,7 @@ import {
 import { ValidationError } from '../domain/errors.ts';
 import type { Item } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorBinding, decodeCursor, encodeCursor, keyOfItem } from './cursor.ts';
 import type { QueryPartition } from './keys.ts';
 import { PARTITION_KEY, projectedAttributes, SORT_KEY } from './table-definition.ts';
 
@@ -24,6 +25,11 @@ export interface Page<T> {
 export interface PageRequest {
   limit?: number;
   cursor?: string;
+  /**
+   * Who asks for what (the API key, route and filters: functions/api/paging.ts). A cursor opens only
+   * for the scope it was issued to; the store adds the partition and filter it queried.
+   */
+  scope?: string;
 }
 
 export interface QueryOptions {
@@ -169,7 +175,24 @@ export async function queryItems(
   };
 }
 
-/** One page of a list: `limit` (1-100, default `defaultLimit`) items after `cursor`, decoded. */
+/** What a page's cursor is sealed to: the caller's scope, the partition and the query's shape. */
+export function pageBinding(scope: string | undefined, query: QueryPartition, options: QueryOptions): string {
+  return cursorBinding(scope ?? '', query, [
+    options.filter ?? null,
+    options.descending ?? false,
+    options.sortKeyAtMost ?? null,
+  ]);
+}
+
+/** Items a filtered page reads per Query: a filter drops items after `Limit` counted them. */
+const FILTERED_READ = MAX_PAGE;
+
+/**
+ * One page of a list: `limit` (1-100, default `defaultLimit`) items after `cursor`, decoded. Only
+ * items the filter keeps count and only they end a page: with a filter, Queries go on until `limit`
+ * items passed it or the partition ends, and `nextCursor` is the last returned item's key, so a
+ * cursor never stands for an item the caller may not see.
+ */
 export async function queryPage<T>(
   ctx: StoreContext,
   query: QueryPartition,
@@ -178,15 +201,33 @@ export async function queryPage<T>(
   options: QueryOptions = {},
 ): Promise<Page<T>> {
   const limit = pageLimit(request.limit, request.defaultLimit ?? 25);
-  const startKey = decodeCursor(request.cursor, query);
-  const { items, lastKey } = await queryItems(ctx, query, {
-    ...options,
-    limit,
-    ...(startKey ? { startKey } : {}),
-  });
+  const binding = pageBinding(request.scope, query, options);
+  let startKey: Record<string, unknown> | undefined = await decodeCursor(
+    ctx.cursorSecret,
+    request.cursor,
+    binding,
+    query,
+  );
+  const kept: Item[] = [];
+  let more = true;
+  while (kept.length < limit && more) {
+    const { items, lastKey } = await queryItems(ctx, query, {
+      ...options,
+      limit: options.filter ? FILTERED_READ : limit - kept.length,
+      ...(startKey ? { startKey } : {}),
+    });
+    kept.push(...items);
+    more = lastKey !== undefined;
+    startKey = lastKey;
+  }
+  // A filtered read may overshoot: the rest comes again on the next page, after the last one kept.
+  const items = kept.slice(0, limit);
+  more ||= kept.length > limit;
   const page: Page<T> = { items: items.map(decode) };
-  const nextCursor = encodeCursor(lastKey);
-  if (nextCursor) page.nextCursor = nextCursor;
+  if (more && items.length > 0) {
+    const nextCursor = await encodeCursor(ctx.cursorSecret, keyOfItem(items.at(-1)!, query), binding);
+    if (nextCursor) page.nextCursor = nextCursor;
+  }
   return page;
 }
 

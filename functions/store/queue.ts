@@ -7,7 +7,7 @@ import { ValidationError } from '../domain/errors.ts';
 import type { TicketClocks } from '../domain/ticket-clocks.ts';
 import type { Item } from './codec.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorBinding, decodeCursor, encodeCursor } from './cursor.ts';
 import { partitions, type QueryPartition } from './keys.ts';
 import { type Page, queryItems, queryPages } from './query.ts';
 import { PARTITION_KEY, SORT_KEY } from './table-definition.ts';
@@ -26,6 +26,8 @@ export const QUEUE_PAGE_EVALUATES = 200;
 export interface QueuePageRequest {
   limit: number;
   cursor?: string;
+  /** Who asks for what (functions/api/paging.ts): a cursor opens only for the scope it was issued to. */
+  scope?: string;
   range: QueueRange;
   /** Filters the rank cannot serve; absent: every ticket in the range is kept. */
   keep?: (ticket: TicketRecord) => boolean;
@@ -53,7 +55,14 @@ function entryKey(query: QueryPartition, item: Item): Record<string, unknown> {
 export async function queuePage(ctx: StoreContext, request: QueuePageRequest): Promise<Page<TicketRecord>> {
   const { range, keep } = request;
   const query = queryOf(range);
-  let startKey: Record<string, string> | undefined = decodeCursor(request.cursor, query);
+  // Bound to the scope and the partition read, not to the range: a breached range moves with time.
+  const binding = cursorBinding(request.scope ?? '', query, 'queue');
+  let startKey: Record<string, string> | undefined = await decodeCursor(
+    ctx.cursorSecret,
+    request.cursor,
+    binding,
+    query,
+  );
   const startRank = startKey?.[query.sortKey];
   if (startRank !== undefined) {
     if (range.atMost !== undefined && startRank > range.atMost) throw refusedCursor();
@@ -79,7 +88,7 @@ export async function queuePage(ctx: StoreContext, request: QueuePageRequest): P
       break;
     }
   }
-  const nextCursor = encodeCursor(resumeAfter);
+  const nextCursor = await encodeCursor(ctx.cursorSecret, resumeAfter, binding);
   return { items: kept, ...(nextCursor ? { nextCursor } : {}) };
 }
 

@@ -4,6 +4,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { CustomerNote } from '../domain/entitlements.ts';
+import { UnavailableError } from '../domain/errors.ts';
 import { TICKET_KINDS, TICKET_STATUSES, type Ticket } from '../domain/ticket.ts';
 import type { TicketClocks } from '../domain/ticket-clocks.ts';
 import { codec, validated } from './codec.ts';
@@ -138,14 +139,32 @@ export function saveTicketOp(ctx: StoreContext, ticket: TicketRecord, expectedVe
 /**
  * Runs creations for one account from this process one at a time: racing ourselves would only
  * turn into failed transactions. Other processes (containers) still race; conditions keep them right.
+ * A creation still queued at `deadline` (epoch ms) is never started: it fails at once with an
+ * UnavailableError (503, Retry-After), so a client told "not done" can trust it; work that started
+ * finishes and answers whatever it did.
  */
 export function serializedPerAccount<T>(
   ctx: StoreContext,
   accountId: string,
   work: () => Promise<T>,
+  deadline?: number,
 ): Promise<T> {
+  let state: 'queued' | 'started' | 'abandoned' = 'queued';
+  const tooLate = () =>
+    new UnavailableError(
+      'Too many tickets are being opened on this account right now; try again shortly.',
+      2,
+    );
+  const start = () => {
+    if (state === 'abandoned' || (deadline !== undefined && Date.now() >= deadline)) {
+      state = 'abandoned';
+      throw tooLate();
+    }
+    state = 'started';
+    return work();
+  };
   const previous = ctx.creationQueues.get(accountId) ?? Promise.resolve();
-  const result = previous.then(work, work);
+  const result = previous.then(start, start);
   const settled = result.then(
     () => undefined,
     () => undefined,
@@ -154,7 +173,19 @@ export function serializedPerAccount<T>(
   void settled.then(() => {
     if (ctx.creationQueues.get(accountId) === settled) ctx.creationQueues.delete(accountId);
   });
-  return result;
+  if (deadline === undefined) return result;
+  // Answer at the deadline rather than when the queue reaches this creation.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        if (state !== 'queued') return;
+        state = 'abandoned';
+        reject(tooLate());
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+    result.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 }
 
 export async function getTicket(ctx: StoreContext, ticketId: string): Promise<TicketRecord | undefined> {

@@ -14,6 +14,7 @@ import { type AccountRecord, addContact, createAccount } from '../../functions/s
 import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
 import { getCatalog, putCatalog } from '../../functions/store/catalogs.ts';
 import { createStoreContext } from '../../functions/store/context.ts';
+import { fixedCursorSecret } from '../../functions/store/cursor.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb-local.ts';
 import { createHttpServer } from '../../local/http-server.ts';
 import { apiRoutes } from '../../local/routes.ts';
@@ -28,11 +29,19 @@ export interface Harness {
 
 let desk: AppContext | undefined;
 
+/** The cursor secret of every test desk: fixed, so a failing cursor test can be replayed. */
+export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789abcdef0123456789';
+
 export interface DeskOptions {
   /** Default: the run's shared table. */
   tableName?: string;
   mailDir?: string;
   dataDir?: string;
+}
+
+export interface ApiOptions extends DeskOptions {
+  /** Each request's time from arrival (the local server's default: the API functions' timeout). */
+  requestBudgetMs?: number;
 }
 
 /**
@@ -43,24 +52,27 @@ export function deskContext(options: DeskOptions = {}): AppContext {
   if (!desk) {
     process.env.LOG_LEVEL = 'warn';
     const { tableName = inject('tableName'), ...dirs } = options;
-    const store = createStoreContext(tableName, {
-      endpoint: inject('dynamoEndpoint'),
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const store = createStoreContext(
+      tableName,
+      { endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      { cursorSecret: fixedCursorSecret(TEST_CURSOR_SECRET) },
+    );
     desk = appContext(store, new MovableClock(), defaultSettings({ tableName, ...dirs }));
   }
   return desk;
 }
 
-export async function startApi(options: DeskOptions = {}): Promise<Harness> {
-  const ctx = deskContext(options);
+export async function startApi(options: ApiOptions = {}): Promise<Harness> {
+  const { requestBudgetMs, ...desk } = options;
+  const ctx = deskContext(desk);
   const server = createHttpServer(
     apiRoutes(() => ctx),
     async (header) => {
       const principal = await authenticate(ctx.store, header);
       return principal ? { ...principal } : undefined;
     },
+    () => true,
+    requestBudgetMs === undefined ? {} : { requestBudgetMs },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -121,10 +133,15 @@ export async function seedAccount(
   return account;
 }
 
-export async function keyFor(role: Role, accountId?: string): Promise<string> {
+export async function keyFor(role: Role, accountId?: string, displayName?: string): Promise<string> {
   const { secret } = await createApiKey(
     deskContext().store,
-    { role, name: `${role} test key`, ...(accountId ? { accountId } : {}) },
+    {
+      role,
+      name: `${role} test key`,
+      ...(accountId ? { accountId } : {}),
+      ...(displayName ? { displayName } : {}),
+    },
     new Date(),
   );
   return secret;

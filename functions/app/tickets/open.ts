@@ -56,6 +56,8 @@ export interface OpenTicketInput {
   id?: string;
   /** Extra writes in the same transaction, built from the new ticket (the email intake's markers). */
   extraOps?: (ticket: TicketRecord) => Promise<WriteOp[]>;
+  /** When the request's work must have started (epoch ms): later, it is not started (UnavailableError). */
+  deadline?: number;
 }
 
 export type Opened =
@@ -105,114 +107,118 @@ function openerOf(author: MessageRecord['author']): Opener {
  * catalog is cached.
  */
 export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<Opened> {
-  return serializedPerAccount(ctx.store, input.accountId, () =>
-    withRetries(async (): Promise<Opened> => {
-      // Load.
-      const state = await getAccountState(ctx.store, input.accountId);
-      if (!state) throw new NotFoundError(`account ${input.accountId}`);
-      const { catalog } = await requireCatalog(ctx.store, state.account.catalogId);
-      const now = ctx.clock.now();
-      const metering = meteringFor(catalog, state.account.id, state.account.contract, now);
-      const plan = metering.plan;
-      const id = input.id ?? ctx.newId();
-      const context = ticketContextOf(catalog, plan);
-      const declared = {
-        ...(input.severity ? { severity: input.severity } : {}),
-        ...(input.kind ? { kind: input.kind } : {}),
-      };
-      // Decide: a customer's ticket is metered as a request until staff assess it (throws
-      // ValidationError on an unknown severity); admission first (it may defer or exempt the clocks).
-      const opener = openerOf(input.author);
-      const { kind, severity } = classifyOpening(context.plan, declared, opener, now);
-      const metered = admitRequest(metering, poolUsages(state), { id, kind, severity }, now);
-      const number = state.ticketSeq + 1;
-      const opened = openTicket(
-        {
-          type: 'open',
-          id,
-          reference: `${state.account.referencePrefix}-${number}`,
-          accountId: state.account.id,
-          subject: input.subject,
-          ...declared,
-          openedBy: opener,
-          ...(metered.startAt ? { startAt: metered.startAt } : {}),
-          slaExempt: metered.slaExempt,
-        },
-        now,
-        context,
-      );
-      const ticket = withNextDue({
-        ...opened.ticket,
-        number,
-        catalogId: catalog.id,
-        planId: plan.id,
-        ledgerRefs: metered.entries.map(ledgerRef),
-        workByConversation: {},
-        channel: input.channel,
-        entitlement: { decision: metered.decision, reason: metered.reason, notes: metered.notes },
-        ...(input.author.type === 'customer' && input.author.email
-          ? { contactEmail: input.author.email }
-          : {}),
-        ...(input.relatedTicketId ? { relatedTicketId: input.relatedTicketId } : {}),
-      });
-      const message: MessageRecord = {
-        id: ctx.newId(),
-        ticketId: id,
-        accountId: ticket.accountId,
-        author: input.author,
-        visibility: 'public',
-        automatic: false,
-        channel: input.channel,
-        body: input.body,
-        createdAt: now.toISOString(),
-        ...(input.messageId ? { messageId: input.messageId } : {}),
-      };
-      // Compose.
-      const mail = await composeTicketMail(ctx, {
-        ticket,
-        events: opened.events,
-        policy: plan.sla,
-        acknowledgement: acknowledgementFacts(ticket, catalog, plan, metered),
-        message,
-        queue: queueSla(ticket.sla, catalog.calendars, now),
-        ...(input.messageId ? { inboundMessageId: input.messageId } : {}),
-      });
-      // Commit.
-      const ops: WriteOp[] = [
-        ...createTicketOps(ctx.store, ticket, state.ticketSeq),
-        ...poolOps(ctx, state.account.id, state.pools, metered.usage),
-        ...ledgerOps(ctx, metered.entries),
-        messageOp(ctx.store, message),
-        ...mailOps(ctx, mail),
-        ...(input.extraOps ? await input.extraOps(ticket) : []),
-      ];
-      const idem = input.idempotency;
-      const recorded = idem?.respond(ticket, catalog);
-      if (idem && recorded) {
-        const record: IdempotencyRecord = {
-          requestHash: idem.hash,
-          response: recorded,
-          createdAt: now.toISOString(),
+  return serializedPerAccount(
+    ctx.store,
+    input.accountId,
+    () =>
+      withRetries(async (): Promise<Opened> => {
+        // Load.
+        const state = await getAccountState(ctx.store, input.accountId);
+        if (!state) throw new NotFoundError(`account ${input.accountId}`);
+        const { catalog } = await requireCatalog(ctx.store, state.account.catalogId);
+        const now = ctx.clock.now();
+        const metering = meteringFor(catalog, state.account.id, state.account.contract, now);
+        const plan = metering.plan;
+        const id = input.id ?? ctx.newId();
+        const context = ticketContextOf(catalog, plan);
+        const declared = {
+          ...(input.severity ? { severity: input.severity } : {}),
+          ...(input.kind ? { kind: input.kind } : {}),
         };
-        ops.push(idempotencyOp(ctx.store, idem.scope, idem.key, record, now));
-      }
-      try {
-        await commit(ctx.store, ops);
-      } catch (error) {
-        if (idem && error instanceof ConcurrentChangeError && error.lost('idempotency')) {
-          const response = await findIdempotentResponse(ctx.store, idem.scope, idem.key, idem.hash);
-          if (response) return { replayed: true, response };
+        // Decide: a customer's ticket is metered as a request until staff assess it (throws
+        // ValidationError on an unknown severity); admission first (it may defer or exempt the clocks).
+        const opener = openerOf(input.author);
+        const { kind, severity } = classifyOpening(context.plan, declared, opener, now);
+        const metered = admitRequest(metering, poolUsages(state), { id, kind, severity }, now);
+        const number = state.ticketSeq + 1;
+        const opened = openTicket(
+          {
+            type: 'open',
+            id,
+            reference: `${state.account.referencePrefix}-${number}`,
+            accountId: state.account.id,
+            subject: input.subject,
+            ...declared,
+            openedBy: opener,
+            ...(metered.startAt ? { startAt: metered.startAt } : {}),
+            slaExempt: metered.slaExempt,
+          },
+          now,
+          context,
+        );
+        const ticket = withNextDue({
+          ...opened.ticket,
+          number,
+          catalogId: catalog.id,
+          planId: plan.id,
+          ledgerRefs: metered.entries.map(ledgerRef),
+          workByConversation: {},
+          channel: input.channel,
+          entitlement: { decision: metered.decision, reason: metered.reason, notes: metered.notes },
+          ...(input.author.type === 'customer' && input.author.email
+            ? { contactEmail: input.author.email }
+            : {}),
+          ...(input.relatedTicketId ? { relatedTicketId: input.relatedTicketId } : {}),
+        });
+        const message: MessageRecord = {
+          id: ctx.newId(),
+          ticketId: id,
+          accountId: ticket.accountId,
+          author: input.author,
+          visibility: 'public',
+          automatic: false,
+          channel: input.channel,
+          body: input.body,
+          createdAt: now.toISOString(),
+          ...(input.messageId ? { messageId: input.messageId } : {}),
+        };
+        // Compose.
+        const mail = await composeTicketMail(ctx, {
+          ticket,
+          events: opened.events,
+          policy: plan.sla,
+          acknowledgement: acknowledgementFacts(ticket, catalog, plan, metered),
+          message,
+          queue: queueSla(ticket.sla, catalog.calendars, now),
+          ...(input.messageId ? { inboundMessageId: input.messageId } : {}),
+        });
+        // Commit.
+        const ops: WriteOp[] = [
+          ...createTicketOps(ctx.store, ticket, state.ticketSeq),
+          ...poolOps(ctx, state.account.id, state.pools, metered.usage),
+          ...ledgerOps(ctx, metered.entries),
+          messageOp(ctx.store, message),
+          ...mailOps(ctx, mail),
+          ...(input.extraOps ? await input.extraOps(ticket) : []),
+        ];
+        const idem = input.idempotency;
+        const recorded = idem?.respond(ticket, catalog);
+        if (idem && recorded) {
+          const record: IdempotencyRecord = {
+            requestHash: idem.hash,
+            response: recorded,
+            createdAt: now.toISOString(),
+          };
+          ops.push(idempotencyOp(ctx.store, idem.scope, idem.key, record, now));
         }
-        throw error;
-      }
-      return {
-        replayed: false,
-        ticket,
-        events: opened.events,
-        metered,
-        catalog,
-        ...(recorded ? { recorded } : {}),
-      };
-    }),
+        try {
+          await commit(ctx.store, ops);
+        } catch (error) {
+          if (idem && error instanceof ConcurrentChangeError && error.lost('idempotency')) {
+            const response = await findIdempotentResponse(ctx.store, idem.scope, idem.key, idem.hash);
+            if (response) return { replayed: true, response };
+          }
+          throw error;
+        }
+        return {
+          replayed: false,
+          ticket,
+          events: opened.events,
+          metered,
+          catalog,
+          ...(recorded ? { recorded } : {}),
+        };
+      }),
+    input.deadline,
   );
 }
