@@ -4,11 +4,13 @@
 // take over, and redelivery is harmless. The local SMTP server calls `sesIntakeHandler` too.
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
+import { tracing } from '#tracing';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
 import { S3Blobs } from '../adapters/blobs-s3.ts';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
 
 const status = (verdict: SESReceiptStatus | undefined) => verdict?.status ?? 'GRAY';
@@ -64,7 +66,9 @@ export function intakeOf(ctx: AppContext): Intake {
     if (!directory && !bucket) throw new Error('MAIL_BUCKET (or MAIL_DIR locally) is not set');
     intake = createIntake({
       context: () => ctx,
-      blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
+      blobs: directory
+        ? new LocalBlobs(directory)
+        : new S3Blobs(tracing.captureClient(new S3Client({})), bucket!),
       settings: settings.mail,
     });
     intakes.set(ctx, intake);
@@ -75,7 +79,7 @@ export function intakeOf(ctx: AppContext): Intake {
 let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
 
 /** Lambda entry: raw mail is under `MAIL_RAW_PREFIX` (default `inbound/`) in the mail bucket. */
-export async function handler(event: SESEvent): Promise<IntakeResult[]> {
+export const handler = observed(async (event: SESEvent): Promise<IntakeResult[]> => {
   fromEnvironment ??= sesIntakeHandler(intakeOf(runtimeContext()), runtimeContext().settings.mailRawPrefix);
   return fromEnvironment(event);
-}
+});

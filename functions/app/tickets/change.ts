@@ -24,6 +24,7 @@ import { saveTicketOp } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
+import { countCommitted } from '../ticket-metrics.ts';
 import { openTicketFor } from './open.ts';
 import { ledgerOps, poolOps, poolUsages, ticketContextOf, withNextDue } from './record.ts';
 import { loadTicket } from './view.ts';
@@ -135,6 +136,7 @@ export function changeTicket(
       }
       throw error;
     }
+    countCommitted(events, effects.entries.length);
     return { ticket: next, events, catalog, changed: true, ...(message ? { message } : {}) };
   });
 }

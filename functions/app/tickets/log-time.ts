@@ -12,6 +12,7 @@ import type { TicketRecord } from '../../store/tickets.ts';
 import { saveTicketOp } from '../../store/tickets.ts';
 import { commit, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
+import { countCommitted } from '../ticket-metrics.ts';
 import type { Changed } from './change.ts';
 import { ledgerOps, poolOps, poolUsages } from './record.ts';
 import { loadTicket } from './view.ts';
@@ -99,6 +100,7 @@ export async function logTime(
       ...poolOps(ctx, ticket.accountId, state.pools, billed.usage),
       ...ledgerOps(ctx, entries, now),
     ]);
+    countCommitted([], entries.length);
     return { ticket: next, events: [], catalog, changed: true, entry };
   });
 }
