@@ -94,6 +94,19 @@ describe('deployment settings', () => {
     expect(settings).not.toHaveProperty('alarmEmail');
   });
 
+  test('business hours are HH-HH in UTC, the first before the second', () => {
+    expect(() => read({ businessHoursUtc: '8-18' })).toThrow(
+      /context\.businessHoursUtc: hours as HH-HH in UTC/,
+    );
+    expect(() => read({ businessHoursUtc: '18-08' })).toThrow(
+      /context\.businessHoursUtc: the first hour must come before/,
+    );
+    expect(read({ businessHoursUtc: '00-24' }).monitoring.businessHoursUtc).toEqual({ from: 0, to: 24 });
+    expect(() => read({ quietIntakeHours: '13' })).toThrow(
+      /context\.quietIntakeHours: a whole number from 0 to 12/,
+    );
+  });
+
   test('production without a support address is refused, naming the setting', () => {
     expect(() => read({ stage: 'live', production: 'true' })).toThrow(
       /context\.supportAddress: is required in production/,
