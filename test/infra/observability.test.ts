@@ -41,7 +41,7 @@ describe('observed handlers', () => {
   test('every line carries the request id, the cold-start flag and the correlation id the event names', async () => {
     const seen: (string | undefined)[] = [];
     const handler = observed(
-      async (event: { requestId: string }) => {
+      async (_event: { requestId: string }) => {
         seen.push(correlationId());
         log('info', 'working', { ticketId: 't-1' });
         return 'done';
