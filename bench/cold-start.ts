@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { buildLazyModules } from '../lib/build-lazy-modules.ts';
 import { esbuildOptions, PROJECT_ROOT } from '../lib/bundling.ts';
-import { LAMBDA_ENTRIES } from '../lib/functions.ts';
+import { esbuildConditionsFor, LAMBDA_ENTRIES } from '../lib/functions.ts';
 
 const TARGET_RATIO = 1.5;
 /** Imports per bundle; the median counts. */
@@ -101,7 +101,12 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
   try {
     const functions = await Promise.all(
       Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry, lazyModules = {} }]) => {
-        const built = await build(dir, name, esbuildOptions(entry, '', Object.keys(lazyModules)));
+        // Resolve conditions as deployed: an untraced function bundles the no-op `#tracing`.
+        const conditions = esbuildConditionsFor(name);
+        const built = await build(dir, name, {
+          ...esbuildOptions(entry, '', Object.keys(lazyModules)),
+          ...(conditions ? { conditions } : {}),
+        });
         // Lazy modules ship in the same asset but load on first use, not at cold start: reported apart.
         const lazy = await buildLazyModules(await mkdtemp(join(dir, `${name}-lazy-`)), lazyModules);
         const lazyBytes = Object.values(lazy).reduce((sum, bytes) => sum + bytes, 0);

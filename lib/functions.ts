@@ -3,6 +3,8 @@
 // cannot be deployed without being measured, nor measured without being deployed. `lambdaFunction`
 // also gives every function the deployment's shared environment (lib/settings.ts).
 import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   NodejsFunction,
@@ -22,13 +24,36 @@ export interface LambdaEntry {
    * bundled apart so they cost nothing at cold start: specifier -> source file from the project root.
    */
   lazyModules?: Readonly<Record<string, string>>;
+  /**
+   * false: built without the Powertools Tracer and the X-Ray SDK (`#tracing` resolves to
+   * functions/shared/tracing-off.ts), to keep a synchronous function's cold start within its budget.
+   * Lambda's active tracing still records its invocations. Default true.
+   */
+  traced?: boolean;
 }
 
-const entry = (file: string, lazyModules?: Record<string, string>): LambdaEntry => ({
+interface EntryOptions {
+  lazyModules?: Record<string, string>;
+  traced?: boolean;
+}
+
+const entry = (file: string, { lazyModules, traced }: EntryOptions = {}): LambdaEntry => ({
   entry: join(PROJECT_ROOT, file),
   handler: 'handler',
   ...(lazyModules ? { lazyModules } : {}),
+  ...(traced === false ? { traced } : {}),
 });
+
+/** The package.json "imports" condition that resolves `#tracing` to the no-op module. */
+export const UNTRACED_CONDITION = 'support-desk-untraced';
+
+/**
+ * esbuild's resolve conditions for LAMBDA_ENTRIES[name], or undefined for its defaults. Naming any
+ * condition drops esbuild's implicit `module`, which the AWS SDK's ESM builds are found by: kept.
+ */
+export function esbuildConditionsFor(name: string): string[] | undefined {
+  return LAMBDA_ENTRIES[name]?.traced === false ? [UNTRACED_CONDITION, 'module'] : undefined;
+}
 
 /** Lazy modules per API route group, and the intake's (the specifiers are in package.json "imports"). */
 const API_LAZY_MODULES: Record<string, Record<string, string>> = {
@@ -43,11 +68,13 @@ const INTAKE_LAZY_MODULES = { '#html-text': 'functions/email/html-text.ts' };
  * `ses-receipt-rule-set` is the handler of a deployment-time custom resource (lib/custom-resources/).
  */
 export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
-  'api-auth': entry('functions/api/auth.ts'),
+  // The synchronous API functions are built untraced: the X-Ray SDK (about 155 kB, some 13 ms of
+  // init) would put their cold start past 1.5 times the floor (docs/operations.md, Cold start).
+  'api-auth': entry('functions/api/auth.ts', { traced: false }),
   ...Object.fromEntries(
     Object.keys(routeGroups).map((group) => [
       `api-${group}`,
-      entry(`functions/api/${group}.ts`, API_LAZY_MODULES[group]),
+      entry(`functions/api/${group}.ts`, { lazyModules: API_LAZY_MODULES[group], traced: false }),
     ]),
   ),
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
@@ -55,7 +82,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'sla-sweeper': entry('functions/sla/sweeper.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
   'exports-contract-notices': entry('functions/exports/contract-notices.ts'),
-  'email-handler': entry('functions/email/handler.ts', INTAKE_LAZY_MODULES),
+  'email-handler': entry('functions/email/handler.ts', { lazyModules: INTAKE_LAZY_MODULES }),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
   'ses-receipt-rule-set': entry('lib/custom-resources/receipt-rule-set.ts'),
 };
@@ -71,13 +98,20 @@ export type LambdaProps = Omit<
 
 const entryNames = new WeakMap<NodejsFunction, string>();
 
-/** How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, plus its lazy modules built after it. */
+/**
+ * How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, with its resolve conditions (untraced
+ * functions), plus its lazy modules built after it.
+ */
 export function bundlingFor(name: string): BundlingOptions {
+  const conditions = esbuildConditionsFor(name);
+  const base: BundlingOptions = conditions
+    ? { ...LAMBDA_BUNDLING, esbuildArgs: { '--conditions': conditions.join(',') } }
+    : LAMBDA_BUNDLING;
   const lazy = LAMBDA_ENTRIES[name]?.lazyModules;
-  if (!lazy) return LAMBDA_BUNDLING;
+  if (!lazy) return base;
   const pairs = Object.entries(lazy).map(([specifier, source]) => `'${specifier}=${source}'`);
   return {
-    ...LAMBDA_BUNDLING,
+    ...base,
     externalModules: [...LAMBDA_BUNDLING.externalModules, ...Object.keys(lazy)],
     commandHooks: {
       beforeBundling: () => [],
@@ -108,6 +142,9 @@ export function lambdaFunction(
     throw new Error(`${name}: ${clash.join(', ')} come from the deployment settings, not from the function`);
   }
   const fn = new NodejsFunction(scope, id, {
+    // Every function is traced by Lambda (its invocations, init and overhead); the CDK grants the
+    // role X-Ray's PutTraceSegments and PutTelemetryRecords. SDK calls appear where `traced` is on.
+    tracing: Tracing.ACTIVE,
     ...props,
     environment: { ...shared, ...props.environment },
     ...code,
@@ -116,11 +153,24 @@ export function lambdaFunction(
     bundling: bundlingFor(name),
   });
   entryNames.set(fn, name);
+  acknowledgeTracingWildcard(fn);
   return fn;
 }
 
+/**
+ * X-Ray's PutTraceSegments and PutTelemetryRecords take no resource: the statement Tracing.ACTIVE
+ * adds names `*`. test/infra/stack.test.ts checks that no other action of a function's policy does.
+ */
+function acknowledgeTracingWildcard(fn: NodejsFunction): void {
+  const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+  if (!policy) return;
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions',
+  });
+}
+
 /** The LAMBDA_ENTRIES name a function was made from, or undefined if it bypassed lambdaFunction. */
-/** @internal */
 export function entryNameOf(fn: NodejsFunction): string | undefined {
   return entryNames.get(fn);
 }

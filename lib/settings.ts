@@ -8,11 +8,12 @@ import { z } from 'zod';
 import { ValidationError } from '../functions/domain/errors.ts';
 import { parseWith } from '../functions/domain/validation.ts';
 import { DEFAULT_EXPORT_TIME_ZONE } from '../functions/settings.ts';
+import { metricsNamespace } from '../functions/shared/metric-names.ts';
 
 /** What a dev or CI synth uses when no support address is given (`.example` never resolves). */
 export const DEV_SUPPORT_ADDRESS = 'support@support-desk.example';
 
-/** Log levels functions/shared/log.ts knows. */
+/** Log levels functions/shared/log.ts (Powertools' Logger, through LOG_LEVEL) knows. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Export objects are locked this long by default: ten years in production, a day elsewhere. */
@@ -101,6 +102,19 @@ export const deploymentSettingsSchema = z
     exportRetentionMode: z
       .enum(['governance', 'compliance'], { error: 'governance or compliance' })
       .optional(),
+    /** Alarm when no mail arrived for this many hours within business hours; 0: no such alarm. */
+    quietIntakeHours: count(0, 12).optional(),
+    /** Weekday hours (Monday to Friday, UTC) in which mail is expected: `08-18`. */
+    businessHoursUtc: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$/, 'hours as HH-HH in UTC, like 08-18')
+      .transform((s) => ({ from: Number(s.slice(0, 2)), to: Number(s.slice(3)) }))
+      .refine((h) => h.from < h.to, 'the first hour must come before the second, like 08-18')
+      .optional(),
+    /** SLA breaches in an hour above which the breach alarm fires. */
+    breachAlarmPerHour: count(1, 100_000).optional(),
+    /** The account's SES sending quota (Max24HourSend); the quota alarm fires at 80% of it. */
+    sesDailyQuota: count(1, 1_000_000_000).optional(),
   })
   .superRefine((settings, ctx) => {
     // SES lets a verified domain send from its own and its subdomains' addresses, nothing else.
@@ -114,6 +128,18 @@ export const deploymentSettingsSchema = z
       });
     }
   });
+
+/** What the alarms on business activity act on (lib/monitoring.ts). */
+export interface MonitoringSettings {
+  /** The stage's CloudWatch namespace of business metrics (functions/shared/metric-names.ts). */
+  metricsNamespace: string;
+  /** Hours without inbound mail, within business hours, that raise an alarm; 0: none. */
+  quietIntakeHours: number;
+  /** Weekday hours [from, to) in UTC. */
+  businessHoursUtc: { from: number; to: number };
+  breachAlarmPerHour: number;
+  sesDailyQuota?: number;
+}
 
 export interface DeploymentSettings {
   stage: string;
@@ -133,6 +159,7 @@ export interface DeploymentSettings {
   /** 0: no reservation. */
   streamConcurrency: number;
   exportRetention: { days: number; mode: 'governance' | 'compliance' };
+  monitoring: MonitoringSettings;
   /** What the deployer should know but that does not stop the synth (shown as stack warnings). */
   warnings: string[];
 }
@@ -205,6 +232,13 @@ export function readDeploymentSettings(context: Readonly<Record<string, unknown>
         (isProduction ? DEFAULT_EXPORT_RETENTION_DAYS.production : DEFAULT_EXPORT_RETENTION_DAYS.other),
       mode: settings.exportRetentionMode ?? 'governance',
     },
+    monitoring: {
+      metricsNamespace: metricsNamespace(settings.stage),
+      quietIntakeHours: settings.quietIntakeHours ?? 4,
+      businessHoursUtc: settings.businessHoursUtc ?? { from: 8, to: 18 },
+      breachAlarmPerHour: settings.breachAlarmPerHour ?? 10,
+      ...(settings.sesDailyQuota ? { sesDailyQuota: settings.sesDailyQuota } : {}),
+    },
     warnings,
   };
 }
@@ -228,8 +262,9 @@ function refuseUnknown(names: readonly string[]): void {
 /**
  * The environment every function of the stack gets, built once from the settings: whichever
  * function writes mail, records an SLA alert or books a ledger entry reads the same values.
- * Names are what function code reads, once per container, through one schema (functions/settings.ts;
- * the log level through functions/shared/log.ts).
+ * Names are what function code reads, once per container, through one schema (functions/settings.ts),
+ * and what Powertools reads itself: the log level (LOG_LEVEL), the metrics namespace, and never
+ * the event or a traced response in a log or trace (they hold customer content).
  */
 export function functionEnvironment(settings: DeploymentSettings): Readonly<Record<string, string>> {
   return {
@@ -237,6 +272,9 @@ export function functionEnvironment(settings: DeploymentSettings): Readonly<Reco
     MAIL_DOMAIN: settings.mailDomain,
     EXPORT_TIME_ZONE: settings.exportTimeZone,
     LOG_LEVEL: settings.logLevel,
+    POWERTOOLS_METRICS_NAMESPACE: settings.monitoring.metricsNamespace,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     AUTOMATIC_MAIL_PER_HOUR: String(settings.automaticMailPerHour),
     ...(settings.slaAlertsTo.length > 0 ? { SLA_ALERTS_TO: settings.slaAlertsTo.join(',') } : {}),
     ...(settings.sesConfigurationSet ? { SES_CONFIGURATION_SET: settings.sesConfigurationSet } : {}),

@@ -73,6 +73,7 @@ export class SupportDeskStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api.httpApi,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+      settings: settings.monitoring,
     });
     new CfnOutput(this, 'AlarmTopic', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'Dashboard', { value: this.monitoring.dashboard.dashboardName });

@@ -2,6 +2,7 @@
 // large export with a redirect instead of the bytes (a Lambda answer is capped at 6 MB).
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { tracing } from '#tracing';
 import { S3Blobs } from './blobs-s3.ts';
 
 export class PresigningS3Blobs extends S3Blobs {
@@ -22,6 +23,6 @@ let fromEnvironment: PresigningS3Blobs | undefined;
 
 /** The exports bucket (EXPORTS_BUCKET), with one client per container. */
 export function s3BlobsFromEnvironment(bucket: string): PresigningS3Blobs {
-  fromEnvironment ??= new PresigningS3Blobs(new S3Client({}), bucket);
+  fromEnvironment ??= new PresigningS3Blobs(tracing.captureClient(new S3Client({})), bucket);
   return fromEnvironment;
 }

@@ -8,6 +8,7 @@ import type {
 import type { Principal } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
+import { observed } from '../shared/observability.ts';
 import { findApiKey, ROLES, type Role } from '../store/api-keys.ts';
 import type { StoreContext } from '../store/context.ts';
 import type { HttpEvent } from './http.ts';
@@ -43,13 +44,18 @@ export async function authenticate(
   };
 }
 
-/** The HTTP API authorizer (simple responses). */
-export async function handler(
-  event: APIGatewayRequestAuthorizerEventV2,
-): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext | Record<string, never>>> {
-  const context = await authenticate(runtimeContext().store, event.headers?.authorization);
-  return context ? { isAuthorized: true, context } : { isAuthorized: false, context: {} };
-}
+type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
+  AuthorizerContext | Record<string, never>
+>;
+
+/** The HTTP API authorizer (simple responses); its logs carry the request's id, as the route's do. */
+export const handler = observed<APIGatewayRequestAuthorizerEventV2, AuthorizerResult>(
+  async (event) => {
+    const context = await authenticate(runtimeContext().store, event.headers?.authorization);
+    return context ? { isAuthorized: true, context } : { isAuthorized: false, context: {} };
+  },
+  { correlationId: (event) => event.requestContext?.requestId },
+);
 
 /** The caller of an authorized request, from the authorizer context. */
 export function principalOf(event: HttpEvent): Principal {

@@ -1,9 +1,9 @@
 // The HTTP side of every API handler: a middy pipeline that turns the handler's result into an
 // API Gateway (payload 2.0) response and any error into RFC 9457 problem+json (problems.ts).
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DeskError } from '../domain/errors.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 import { problem } from './problems.ts';
 
 export interface HttpResult {
@@ -46,47 +46,50 @@ export function deadlineOf(context: Context): number | undefined {
 }
 
 export function httpHandler(name: string, handler: Handler) {
-  return middy<HttpEvent, HttpResponse>().handler(async (event, context) => {
-    const requestId = requestIdOf(event, context);
-    const started = performance.now();
-    try {
-      const result = await handler(event, context);
-      const response =
-        result.rawBody !== undefined
-          ? { statusCode: result.status, headers: result.headers ?? {}, body: result.rawBody }
-          : result.body === undefined
-            ? { statusCode: result.status, headers: result.headers ?? {} }
-            : json(result.status, result.body, result.headers);
-      log('info', 'request', {
-        handler: name,
-        requestId,
-        status: result.status,
-        ms: Math.round(performance.now() - started),
-      });
-      return response;
-    } catch (error) {
-      const response = problem(error, requestId);
-      const fields = {
-        handler: name,
-        requestId,
-        status: response.statusCode,
-        ms: Math.round(performance.now() - started),
-      };
-      if (error instanceof DeskError) log('info', 'request refused', { ...fields, code: error.code });
-      else if (response.statusCode === 503)
-        // The table's fault, not the request's: a warning with what the SDK said, no stack.
-        log('warn', 'table unavailable', {
-          ...fields,
-          error: error instanceof Error ? error.name : 'unknown',
-          cause: (error as { code?: string }).code,
+  return observed<HttpEvent, HttpResponse>(
+    async (event, context) => {
+      const requestId = requestIdOf(event, context);
+      const started = performance.now();
+      try {
+        const result = await handler(event, context);
+        const response =
+          result.rawBody !== undefined
+            ? { statusCode: result.status, headers: result.headers ?? {}, body: result.rawBody }
+            : result.body === undefined
+              ? { statusCode: result.status, headers: result.headers ?? {} }
+              : json(result.status, result.body, result.headers);
+        log('info', 'request', {
+          handler: name,
+          requestId,
+          status: result.status,
+          ms: Math.round(performance.now() - started),
         });
-      else
-        log('error', 'request failed', {
-          ...fields,
-          error: error instanceof Error ? error.name : 'unknown',
-          stack: error instanceof Error ? error.stack : undefined,
-        });
-      return response;
-    }
-  });
+        return response;
+      } catch (error) {
+        const response = problem(error, requestId);
+        const fields = {
+          handler: name,
+          requestId,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+        };
+        if (error instanceof DeskError) log('info', 'request refused', { ...fields, code: error.code });
+        else if (response.statusCode === 503)
+          // The table's fault, not the request's: a warning with what the SDK said, no stack.
+          log('warn', 'table unavailable', {
+            ...fields,
+            error: error instanceof Error ? error.name : 'unknown',
+            cause: (error as { code?: string }).code,
+          });
+        else
+          log('error', 'request failed', {
+            ...fields,
+            error: error instanceof Error ? error.name : 'unknown',
+            stack: error instanceof Error ? error.stack : undefined,
+          });
+        return response;
+      }
+    },
+    { correlationId: requestIdOf },
+  );
 }

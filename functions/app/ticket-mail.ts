@@ -9,6 +9,8 @@ import {
   type TicketChange,
   ticketMail,
 } from '../mail/ticket-mail.ts';
+import type { OutboundMail } from '../ports/mail.ts';
+import { correlationId } from '../shared/correlation.ts';
 import { activeStaffKey } from '../store/api-keys.ts';
 import { recentMessageIds } from '../store/messages.ts';
 import { outboxOp } from '../store/outbox.ts';
@@ -18,6 +20,17 @@ import type { AppContext } from './context.ts';
 /** How many earlier Message-IDs of a ticket a mail's References carries. */
 const THREAD_DEPTH = 20;
 
+/**
+ * The header that names the request (or invocation) a mail was composed in: its logs and trace.
+ * @internal the tests read it
+ */
+export const CORRELATION_HEADER = 'X-Support-Desk-Request';
+
+function withCorrelation(mail: OutboundMail): OutboundMail {
+  const id = correlationId();
+  return id === undefined ? mail : { ...mail, headers: { ...mail.headers, [CORRELATION_HEADER]: id } };
+}
+
 /** The outbox write of a composed mail. */
 export function outboxOpFor(ctx: AppContext, composed: ComposedMail, id: string): WriteOp {
   return outboxOp(ctx.store, {
@@ -25,7 +38,7 @@ export function outboxOpFor(ctx: AppContext, composed: ComposedMail, id: string)
     kind: composed.kind,
     messageId: composed.messageId,
     automatic: composed.automatic,
-    mail: composed.mail,
+    mail: withCorrelation(composed.mail),
     status: 'pending',
     attempts: 0,
     createdAt: ctx.clock.now().toISOString(),

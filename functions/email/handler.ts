@@ -5,11 +5,13 @@
 // API invokes it the same way (asynchronously) with a quarantine release (functions/email/release.ts).
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent, SESReceiptStatus } from 'aws-lambda';
+import { tracing } from '#tracing';
 import { LocalBlobs } from '../adapters/blobs-local.ts';
 import { S3Blobs } from '../adapters/blobs-s3.ts';
 import type { AppContext } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 import { createIntake, type Intake, type IntakeResult, type Receipt } from './intake.ts';
 import { releaseEventSchema, releaseHeld } from './release.ts';
 
@@ -66,7 +68,9 @@ export function intakeOf(ctx: AppContext): Intake {
     if (!directory && !bucket) throw new Error('MAIL_BUCKET (or MAIL_DIR locally) is not set');
     intake = createIntake({
       context: () => ctx,
-      blobs: directory ? new LocalBlobs(directory) : new S3Blobs(new S3Client({}), bucket!),
+      blobs: directory
+        ? new LocalBlobs(directory)
+        : new S3Blobs(tracing.captureClient(new S3Client({})), bucket!),
       settings: settings.mail,
     });
     intakes.set(ctx, intake);
@@ -80,18 +84,20 @@ let fromEnvironment: ReturnType<typeof sesIntakeHandler> | undefined;
  * Lambda entry: SES receipt events (raw mail under `MAIL_RAW_PREFIX`, default `inbound/`, in the mail
  * bucket), or a quarantine release handed over by the mail API.
  */
-export async function handler(event: SESEvent | { quarantineRelease: unknown }): Promise<IntakeResult[]> {
-  if ('quarantineRelease' in event) {
-    const release = releaseEventSchema.safeParse(event);
-    // A malformed release never becomes valid: retrying it would only fill the dead-letter queue.
-    if (!release.success) {
-      log('error', 'quarantine release event invalid', {
-        issues: release.error.issues.map((i) => i.path.join('.')),
-      });
-      return [];
+export const handler = observed(
+  async (event: SESEvent | { quarantineRelease: unknown }): Promise<IntakeResult[]> => {
+    if ('quarantineRelease' in event) {
+      const release = releaseEventSchema.safeParse(event);
+      // A malformed release never becomes valid: retrying it would only fill the dead-letter queue.
+      if (!release.success) {
+        log('error', 'quarantine release event invalid', {
+          issues: release.error.issues.map((i) => i.path.join('.')),
+        });
+        return [];
+      }
+      return [await releaseHeld(intakeOf(runtimeContext()), release.data.quarantineRelease)];
     }
-    return [await releaseHeld(intakeOf(runtimeContext()), release.data.quarantineRelease)];
-  }
-  fromEnvironment ??= sesIntakeHandler(intakeOf(runtimeContext()), runtimeContext().settings.mailRawPrefix);
-  return fromEnvironment(event);
-}
+    fromEnvironment ??= sesIntakeHandler(intakeOf(runtimeContext()), runtimeContext().settings.mailRawPrefix);
+    return fromEnvironment(event);
+  },
+);

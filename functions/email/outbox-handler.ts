@@ -3,20 +3,22 @@
 
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { tracing } from '#tracing';
 import { sesMailSender } from '../adapters/mail-ses.ts';
 import { runtimeContext } from '../app/runtime.ts';
+import { observed } from '../shared/observability.ts';
 import { outboxSender } from './outbox-sender.ts';
 
 let sender: ReturnType<typeof outboxSender> | undefined;
 
-export async function handler(
+export const handler = observed(async function outbox(
   event: DynamoDBStreamEvent | { source?: string },
 ): Promise<DynamoDBBatchResponse | { sent: number }> {
   if (!sender) {
     const { settings } = runtimeContext();
     sender = outboxSender({
       context: runtimeContext,
-      mail: sesMailSender(new SESv2Client({}), {
+      mail: sesMailSender(tracing.captureClient(new SESv2Client({})), {
         ...(settings.sesConfigurationSet ? { configurationSet: settings.sesConfigurationSet } : {}),
       }),
       automaticPerHour: settings.automaticMailPerHour,
@@ -24,4 +26,4 @@ export async function handler(
   }
   if ('Records' in event && Array.isArray(event.Records)) return sender.onStream(event);
   return { sent: await sender.drain() };
-}
+});

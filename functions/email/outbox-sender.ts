@@ -12,6 +12,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AppContext } from '../app/context.ts';
 import { MailRejectedError, type MailSender, MailThrottledError } from '../ports/mail.ts';
 import { log } from '../shared/log.ts';
+import { metrics } from '../shared/metrics.ts';
 import {
   claimOutboxItem,
   finishOutboxItem,
@@ -52,6 +53,7 @@ export function mailFailedForGood(
   item: Pick<OutboxRecord, 'id' | 'kind' | 'ticketId'>,
   fields: Record<string, unknown>,
 ): void {
+  metrics.count('MailsFailed');
   log('error', MAIL_FAILED_MESSAGE, {
     outboxId: item.id,
     kind: item.kind,
@@ -113,6 +115,7 @@ export function outboxSender(deps: OutboxSenderDeps) {
       if (!(await takeAllowance(ctx, item, now))) {
         await finishOutboxItem(ctx.store, id, 'suppressed', now, { attempts: item.attempts });
         log('warn', 'automatic mail suppressed: recipient limit', { outboxId: id, kind: item.kind });
+        metrics.count('MailsSuppressed');
         return 'suppressed';
       }
       allowanceTaken = true;
@@ -154,6 +157,7 @@ export function outboxSender(deps: OutboxSenderDeps) {
       return throttled ? 'throttled' : 'retry';
     }
     await finishOutboxItem(ctx.store, id, 'sent', now, { attempts, allowanceTaken });
+    metrics.count('MailsSent');
     log('info', 'outbound mail sent', { outboxId: id, kind: item.kind, ticketId: item.ticketId });
     return 'sent';
   }

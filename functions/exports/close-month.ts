@@ -3,10 +3,11 @@
 // firing, a retry or a concurrent run finds the month closed (or held) and writes nothing.
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 import { exportBlobsOf } from './export-blobs.ts';
 import { closeDueMonths } from './monthly-export.ts';
 
-export async function handler(): Promise<{ closed: { month: string; outcome: string }[] }> {
+export const handler = observed(async (): Promise<{ closed: { month: string; outcome: string }[] }> => {
   const app = runtimeContext();
   const results = await closeDueMonths(
     { store: app.store, blobs: exportBlobsOf(app.settings), exportTimeZone: app.settings.exportTimeZone },
@@ -14,4 +15,4 @@ export async function handler(): Promise<{ closed: { month: string; outcome: str
   );
   log('info', 'month close run', { results });
   return { closed: results };
-}
+});

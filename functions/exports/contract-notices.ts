@@ -4,10 +4,11 @@
 import { sendContractNotices } from '../app/contract-notices.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 
-export async function handler(): Promise<{ sent: number }> {
+export const handler = observed(async (): Promise<{ sent: number }> => {
   const app = runtimeContext();
   const result = await sendContractNotices(app, app.clock.now());
   log('info', 'contract notice run', result);
   return result;
-}
+});

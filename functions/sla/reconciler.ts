@@ -13,11 +13,13 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { tracing } from '#tracing';
 import { awsScheduler } from '../adapters/scheduler-aws.ts';
 import type { Clock } from '../app/context.ts';
 import { runtimeContext } from '../app/runtime.ts';
 import type { SchedulerPort } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 import { getTicketsById } from '../store/tickets.ts';
 import { deadlinesMoved, desiredSchedules, reconcilePlan, type TicketImage } from './schedules.ts';
 
@@ -139,7 +141,7 @@ export function reconcilerHandler(deps: ReconcilerDeps) {
 // Lambda entry: clients created once per container, from the settings lib/sla-timers.ts sets.
 let fromEnvironment: ((event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>) | undefined;
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+export const handler = observed(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   if (!fromEnvironment) {
     const ctx = runtimeContext();
     const target = ctx.settings.scheduler;
@@ -148,11 +150,14 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
         'SLA_SCHEDULE_GROUP, SLA_TIMER_ARN, SLA_SCHEDULER_ROLE_ARN and SLA_TIMER_DLQ_ARN must be set',
       );
     fromEnvironment = reconcilerHandler({
-      scheduler: awsScheduler(new SchedulerClient({}), { ...target, now: () => ctx.clock.now() }),
+      scheduler: awsScheduler(tracing.captureClient(new SchedulerClient({})), {
+        ...target,
+        now: () => ctx.clock.now(),
+      }),
       currentTickets: (ids) => getTicketsById(ctx.store, ids),
       clock: ctx.clock,
     });
   }
   const { batchItemFailures } = await fromEnvironment(event);
   return { batchItemFailures };
-}
+});

@@ -11,6 +11,8 @@ import { NotFoundError } from '../domain/errors.ts';
 import { clocksTimers } from '../domain/ticket-clocks.ts';
 import { isSlaAlertEvent } from '../mail/alerts.ts';
 import { log } from '../shared/log.ts';
+import { metrics } from '../shared/metrics.ts';
+import { observed } from '../shared/observability.ts';
 import { overdueTickets } from '../store/due.ts';
 
 /**
@@ -24,7 +26,9 @@ export const SWEEPER_CAUGHT_MESSAGE = 'sla sweeper caught missed deadlines';
 
 /** Reports what one sweep caught: a log line when above zero (the alarm's metric filter reads it). */
 export function sweeperCaught(caught: number, fields: Record<string, unknown> = {}): void {
-  if (caught > 0) log('warn', SWEEPER_CAUGHT_MESSAGE, { caught, ...fields });
+  if (caught === 0) return;
+  log('warn', SWEEPER_CAUGHT_MESSAGE, { caught, ...fields });
+  metrics.count('SweeperCatches', caught);
 }
 
 export interface SweepResult {
@@ -76,7 +80,7 @@ export function sweeperHandler(deps: SweeperDeps) {
 let fromEnvironment: (() => Promise<SweepResult>) | undefined;
 
 /** Lambda entry: invoked by a rate schedule; the event carries nothing. */
-export async function handler(): Promise<SweepResult> {
+export const handler = observed(async (): Promise<SweepResult> => {
   fromEnvironment ??= sweeperHandler({ context: runtimeContext });
   return fromEnvironment();
-}
+});

@@ -17,6 +17,7 @@ import '../domain/zod-mini.ts';
 import { isSlaAlertEvent } from '../mail/alerts.ts';
 import type { TimerPayload } from '../ports/scheduler.ts';
 import { log } from '../shared/log.ts';
+import { observed } from '../shared/observability.ts';
 
 export const timerPayloadSchema = z.strictObject({
   ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -80,7 +81,7 @@ export function timerHandler(deps: TimerDeps) {
 let fromEnvironment: ((event: unknown) => Promise<TimerOutcome>) | undefined;
 
 /** Lambda entry: the schedule's input is the event. */
-export async function handler(event: unknown): Promise<TimerOutcome> {
+export const handler = observed(async (event: unknown): Promise<TimerOutcome> => {
   fromEnvironment ??= timerHandler({ context: runtimeContext });
   return fromEnvironment(event);
-}
+});

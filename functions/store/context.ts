@@ -3,9 +3,11 @@
 // The client never waits on the table longer than the API can wait for it: connection and request
 // timeouts and a bounded number of attempts, so a stalled or vanished table ends a request with a
 // TimeoutError or a refused connection (503 with Retry-After, functions/api/problems.ts) well
-// inside the functions' 10 s timeout and API Gateway's 30 s.
+// inside the functions' 10 s timeout and API Gateway's 30 s. Its calls are traced in Lambda
+// (functions/shared/tracing.ts; untraced anywhere else).
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracing } from '#tracing';
 import { type CursorSecret, ephemeralCursorSecret } from './cursor.ts';
 
 export interface StoreContext {
@@ -50,17 +52,19 @@ export function createStoreContext(
   options: StoreOptions = {},
 ): StoreContext {
   const timeouts = { ...DEFAULT_STORE_TIMEOUTS, ...options.timeouts };
-  const client = new DynamoDBClient({
-    maxAttempts: timeouts.maxAttempts,
-    // The SDK's Node.js handler (@smithy/node-http-handler) built from these options.
-    requestHandler: {
-      connectionTimeout: timeouts.connectionMs,
-      requestTimeout: timeouts.requestMs,
-      // Without it a request past `requestTimeout` is only logged and keeps waiting.
-      throwOnRequestTimeout: true,
-    },
-    ...config,
-  });
+  const client = tracing.captureClient(
+    new DynamoDBClient({
+      maxAttempts: timeouts.maxAttempts,
+      // The SDK's Node.js handler (@smithy/node-http-handler) built from these options.
+      requestHandler: {
+        connectionTimeout: timeouts.connectionMs,
+        requestTimeout: timeouts.requestMs,
+        // Without it a request past `requestTimeout` is only logged and keeps waiting.
+        throwOnRequestTimeout: true,
+      },
+      ...config,
+    }),
+  );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -352,7 +352,7 @@ describe('failures of the local server itself', () => {
         expect(instance).toMatch(/^[0-9a-f-]{36}$/);
         const logged = lines.map((line) => JSON.parse(line)).filter((entry) => entry.requestId === instance);
         expect(logged, path).toEqual([
-          expect.objectContaining({ level: 'error', message: 'request failed', status: 500 }),
+          expect.objectContaining({ level: 'ERROR', message: 'request failed', status: 500 }),
         ]);
       }
     } finally {

@@ -10,6 +10,7 @@ import { MovableClock } from '../../functions/app/local-clock.ts';
 import { parseCatalog } from '../../functions/domain/catalog.ts';
 import type { Contract } from '../../functions/domain/contract.ts';
 import { defaultSettings } from '../../functions/settings.ts';
+import { logger } from '../../functions/shared/log.ts';
 import { type AccountRecord, addContact, createAccount } from '../../functions/store/accounts.ts';
 import { createApiKey, type Role } from '../../functions/store/api-keys.ts';
 import { getCatalog, putCatalog } from '../../functions/store/catalogs.ts';
@@ -50,7 +51,7 @@ export interface ApiOptions extends DeskOptions {
  */
 export function deskContext(options: DeskOptions = {}): AppContext {
   if (!desk) {
-    process.env.LOG_LEVEL = 'warn';
+    logger().setLogLevel('WARN');
     const { tableName = inject('tableName'), ...dirs } = options;
     const store = createStoreContext(
       tableName,

@@ -7,9 +7,10 @@ import { describe, expect, test } from 'vitest';
 import { handler as catalogs } from '../../functions/api/catalogs.ts';
 import { MAX_CATALOG_BODY_BYTES } from '../../functions/api/routes.ts';
 import { handler as tickets } from '../../functions/api/tickets.ts';
+import { logger } from '../../functions/shared/log.ts';
 
 // Refusals log at info; these tests look at answers only.
-process.env.LOG_LEVEL = 'warn';
+logger().setLogLevel('WARN');
 
 const lambda = { awsRequestId: 'lambda-request' } as Context;
 

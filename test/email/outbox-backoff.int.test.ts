@@ -178,7 +178,7 @@ describe('backoff', () => {
       .map(([line]) => String(line))
       .filter((l) => l.includes(MAIL_FAILED_MESSAGE));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', outboxId: id, attempts: 3 });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'ERROR', outboxId: id, attempts: 3 });
     expect(lines[0]).not.toContain('Orders stuck');
   });
 

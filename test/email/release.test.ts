@@ -1,7 +1,9 @@
 // Handing a released quarantine entry to the intake function: an asynchronous invocation of that
 // function with the entry and the agent (aws-sdk-client-mock), refused unless Lambda queued it; the
 // intake's entry ignores a release event it cannot read instead of retrying it into its queue.
+
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { handler } from '../../functions/email/handler.ts';
@@ -39,7 +41,9 @@ describe('release hand-over', () => {
 
   test('the intake drops a release event it cannot read, logging the field', async () => {
     const errors = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await handler({ quarantineRelease: { id: '' } })).toEqual([]);
+    expect(
+      await handler({ quarantineRelease: { id: '' } }, { awsRequestId: 'release-test' } as Context),
+    ).toEqual([]);
     const line = errors.mock.calls.map(([l]) => String(l)).find((l) => l.includes('release event invalid'));
     expect(JSON.parse(line!).issues).toEqual(
       expect.arrayContaining(['quarantineRelease.id', 'quarantineRelease.agent']),

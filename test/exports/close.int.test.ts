@@ -10,6 +10,7 @@ import { LocalBlobs } from '../../functions/adapters/blobs-local.ts';
 import type { LedgerEntry } from '../../functions/domain/ledger.ts';
 import { bookInOpenMonth } from '../../functions/domain/month-close.ts';
 import { closeDueMonths, closeMonth, type ExportDeps } from '../../functions/exports/monthly-export.ts';
+import { logger } from '../../functions/shared/log.ts';
 import { createStoreContext, type StoreContext } from '../../functions/store/context.ts';
 import { ledgerOp, ledgerPagesOfMonth } from '../../functions/store/ledger.ts';
 import { getMonth } from '../../functions/store/months.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     credentials: LOCAL_CREDENTIALS,
   });
   // The crashed-close case logs a warning on purpose.
-  process.env.LOG_LEVEL = 'error';
+  logger().setLogLevel('ERROR');
 });
 
 function entry(accountId: string, n: number, month: string): LedgerEntry {

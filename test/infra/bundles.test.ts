@@ -9,7 +9,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { esbuildOptions, PROJECT_ROOT } from '../../lib/bundling.ts';
-import { entryNameOf, LAMBDA_ENTRIES } from '../../lib/functions.ts';
+import { entryNameOf, esbuildConditionsFor, LAMBDA_ENTRIES } from '../../lib/functions.ts';
 import { readDeploymentSettings } from '../../lib/settings.ts';
 import { SupportDeskStack } from '../../lib/support-desk-stack.ts';
 
@@ -84,8 +84,10 @@ describe('what each bundle carries', () => {
     await Promise.all(
       Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry, lazyModules }]) => {
         const outfile = join(dir, name, 'index.mjs');
+        const conditions = esbuildConditionsFor(name);
         const built = await esbuild.build({
           ...esbuildOptions(entry, outfile, Object.keys(lazyModules ?? {})),
+          ...(conditions ? { conditions } : {}),
           metafile: true,
         });
         inputsOf[name] = built.metafile.inputs;
@@ -131,6 +133,20 @@ describe('what each bundle carries', () => {
       ).filter((locale) => locale !== undefined && locale !== 'index');
       expect(locales, name).toEqual(['en']);
     }
+  });
+
+  test('the X-Ray SDK only in traced functions; every function of the desk logs and counts with Powertools', () => {
+    const traced = Object.keys(LAMBDA_ENTRIES).filter((name) => LAMBDA_ENTRIES[name]!.traced !== false);
+    // The deploy-time rule set activation is not a desk handler: no Powertools at all.
+    expect(withInput(/node_modules\/aws-xray-sdk-core\//)).toEqual(
+      traced.filter((name) => name !== 'ses-receipt-rule-set'),
+    );
+    expect(withInput(/^functions\/shared\/tracing-off\.ts$/)).toEqual(
+      Object.keys(LAMBDA_ENTRIES).filter((name) => name.startsWith('api-')),
+    );
+    const desk = Object.keys(LAMBDA_ENTRIES).filter((name) => name !== 'ses-receipt-rule-set');
+    expect(withInput(/node_modules\/@aws-lambda-powertools\/logger\//)).toEqual(desk);
+    expect(withInput(/node_modules\/@aws-lambda-powertools\/metrics\//)).toEqual(desk);
   });
 
   test('only the catalogs function saves catalogs, so only it loads the holiday rules (#holidays)', () => {

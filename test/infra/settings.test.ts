@@ -14,6 +14,12 @@ const DEFAULTS = {
   warnings: [],
 };
 
+const MONITORING_DEFAULTS = {
+  quietIntakeHours: 4,
+  businessHoursUtc: { from: 8, to: 18 },
+  breachAlarmPerHour: 10,
+};
+
 describe('deployment settings', () => {
   test('without context: a dev stage with the documented placeholder address, UTC, no alarm mail', () => {
     expect(read({})).toEqual({
@@ -24,6 +30,7 @@ describe('deployment settings', () => {
       slaAlertsTo: [],
       exportTimeZone: 'UTC',
       exportRetention: { days: 1, mode: 'governance' },
+      monitoring: { metricsNamespace: 'SupportDesk/dev', ...MONITORING_DEFAULTS },
       ...DEFAULTS,
     });
   });
@@ -46,6 +53,10 @@ describe('deployment settings', () => {
         streamConcurrency: '3',
         exportRetentionDays: '2557',
         exportRetentionMode: 'compliance',
+        quietIntakeHours: '2',
+        businessHoursUtc: '07-19',
+        breachAlarmPerHour: '25',
+        sesDailyQuota: '50000',
         // The CDK's own keys have a colon and are not ours to judge.
         'aws:cdk:bundling-stacks': ['**'],
         '@aws-cdk/core:checkSecretUsage': true,
@@ -66,6 +77,13 @@ describe('deployment settings', () => {
       intakeConcurrency: 0,
       streamConcurrency: 3,
       exportRetention: { days: 2557, mode: 'compliance' },
+      monitoring: {
+        metricsNamespace: 'SupportDesk/prod',
+        quietIntakeHours: 2,
+        businessHoursUtc: { from: 7, to: 19 },
+        breachAlarmPerHour: 25,
+        sesDailyQuota: 50000,
+      },
       warnings: [],
     });
   });
@@ -74,6 +92,19 @@ describe('deployment settings', () => {
     const settings = read({ supportAddress: 'desk@help.example.com', alarmEmail: '', mailDomain: '' });
     expect(settings.mailDomain).toBe('help.example.com');
     expect(settings).not.toHaveProperty('alarmEmail');
+  });
+
+  test('business hours are HH-HH in UTC, the first before the second', () => {
+    expect(() => read({ businessHoursUtc: '8-18' })).toThrow(
+      /context\.businessHoursUtc: hours as HH-HH in UTC/,
+    );
+    expect(() => read({ businessHoursUtc: '18-08' })).toThrow(
+      /context\.businessHoursUtc: the first hour must come before/,
+    );
+    expect(read({ businessHoursUtc: '00-24' }).monitoring.businessHoursUtc).toEqual({ from: 0, to: 24 });
+    expect(() => read({ quietIntakeHours: '13' })).toThrow(
+      /context\.quietIntakeHours: a whole number from 0 to 12/,
+    );
   });
 
   test('production without a support address is refused, naming the setting', () => {

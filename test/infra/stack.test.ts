@@ -117,6 +117,11 @@ describe('the shared environment', { timeout: SYNTH_TIMEOUT_MS }, () => {
       SLA_ALERTS_TO: 'oncall@help.example.com',
       SES_CONFIGURATION_SET: 'desk-events',
       NODE_OPTIONS: '--enable-source-maps',
+      // Powertools reads these itself: the stage's metrics namespace, and never the event or a
+      // traced response (customer content) in a log or a trace.
+      POWERTOOLS_METRICS_NAMESPACE: 'SupportDesk/dev',
+      POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     });
     const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThanOrEqual(13);
@@ -178,5 +183,47 @@ describe('SLA alerts', { timeout: SYNTH_TIMEOUT_MS }, () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment?.Variables?.SLA_ALERTS_TO).toBeUndefined();
     }
+  });
+});
+
+describe('tracing', { timeout: SYNTH_TIMEOUT_MS }, () => {
+  test('every function is actively traced, and may write to X-Ray', () => {
+    const { template } = synthStack('dev');
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(13);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+    }
+    const roles = new Set(
+      functions.map(([, fn]) => JSON.stringify(fn.Properties.Role['Fn::GetAtt']?.[0] ?? fn.Properties.Role)),
+    );
+    const xrayRoles = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some((s: { Action: string | string[] }) =>
+          [s.Action].flat().includes('xray:PutTraceSegments'),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => JSON.stringify(role.Ref)));
+    for (const role of roles) expect(xrayRoles, role).toContain(role);
+  });
+
+  // The acknowledged wildcard of function roles (lib/functions.ts) is X-Ray's; the receipt rule set's
+  // activation (lib/custom-resources/) has its own. Any other action on `*` is a finding.
+  test('the only actions any policy grants on every resource are X-Ray’s and the rule set activation’s', () => {
+    const { template } = synthStack('dev');
+    const onEverything = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      policy.Properties.PolicyDocument.Statement.filter(
+        (s: { Resource: unknown }) => s.Resource === '*' || [s.Resource].flat().includes('*'),
+      ).flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    );
+    expect(onEverything.length).toBeGreaterThan(0);
+    expect(new Set(onEverything)).toEqual(
+      new Set([
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'ses:DescribeActiveReceiptRuleSet',
+        'ses:SetActiveReceiptRuleSet',
+      ]),
+    );
   });
 });

@@ -42,7 +42,7 @@ describe('the SLA sweeper', () => {
       .map(([l]) => String(l))
       .filter((l) => l.includes(SWEEPER_CAUGHT_MESSAGE));
     expect(reports).toHaveLength(1);
-    expect(JSON.parse(reports[0]!)).toMatchObject({ level: 'warn', caught: 1, tickets: [ticket.id] });
+    expect(JSON.parse(reports[0]!)).toMatchObject({ level: 'WARN', caught: 1, tickets: [ticket.id] });
     expect(reports[0]).not.toContain('Checkout');
 
     // Again, and the schedule that finally fires late: nothing more.

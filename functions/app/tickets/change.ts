@@ -25,6 +25,7 @@ import { saveTicketOp } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext, Principal } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
+import { countCommitted } from '../ticket-metrics.ts';
 import { openTicketFor } from './open.ts';
 import { ledgerOps, poolOps, poolUsages, ticketContextOf, withNextDue } from './record.ts';
 import { loadTicket } from './view.ts';
@@ -138,6 +139,7 @@ export function changeTicket(
       }
       throw error;
     }
+    countCommitted(events, effects.entries.length);
     return { ticket: next, events, catalog, changed: true, ...(message ? { message } : {}) };
   });
 }

@@ -13,6 +13,7 @@ import { saveTicketOp } from '../../store/tickets.ts';
 import { commit, withRetries } from '../../store/transact.ts';
 import { balanceMailOps } from '../balances.ts';
 import type { AppContext, Principal } from '../context.ts';
+import { countCommitted } from '../ticket-metrics.ts';
 import type { Changed } from './change.ts';
 import { ledgerOps, poolOps, poolUsages } from './record.ts';
 import { loadTicket } from './view.ts';
@@ -106,6 +107,7 @@ export async function logTime(
       ...ledgerOps(ctx, entries, now),
       ...balanceMailOps(ctx, state, metering, billed.usage),
     ]);
+    countCommitted([], entries.length);
     return { ticket: next, events: [], catalog, changed: true, entry };
   });
 }

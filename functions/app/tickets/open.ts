@@ -30,6 +30,7 @@ import { createTicketOps, serializedPerAccount } from '../../store/tickets.ts';
 import { ConcurrentChangeError, commit, type WriteOp, withRetries } from '../../store/transact.ts';
 import type { AppContext } from '../context.ts';
 import { composeTicketMail, mailOps } from '../ticket-mail.ts';
+import { countCommitted } from '../ticket-metrics.ts';
 import { ledgerOps, poolOps, poolUsages, ticketContextOf, withNextDue } from './record.ts';
 
 export interface Idempotency {
@@ -210,6 +211,7 @@ export function openTicketFor(ctx: AppContext, input: OpenTicketInput): Promise<
           }
           throw error;
         }
+        countCommitted(opened.events, metered.entries.length);
         return {
           replayed: false,
           ticket,
