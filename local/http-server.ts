@@ -143,14 +143,20 @@ export function starting(detail: string, instance?: string): APIGatewayProxyStru
   };
 }
 
+/** Answers requests outside the API (the web console's files); returns false for API paths. */
+export type StaticFiles = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 export function createHttpServer(
   routes: Route[],
   authorize?: Authorize,
   ready: () => boolean = () => true,
+  staticFiles?: StaticFiles,
 ): Server {
   const compiled = routes.map(compile);
   return createServer(async (request, response) => {
     const requestId = randomUUID();
+    // The console's files are in memory: they are served while the rest of the desk starts.
+    if (staticFiles?.(request, response)) return;
     // The port is claimed before the database starts: until then, say so instead of failing.
     if (!ready()) return send(response, starting('The support desk is starting; try again in a moment.'));
     let routeKey: string | undefined;
