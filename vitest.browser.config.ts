@@ -17,6 +17,8 @@ export default defineConfig({
     fileParallelism: false,
     sequence: { sequencer: ByName },
     testTimeout: 90_000,
+    // A page waits on the API and a busy machine: give each expectation that polls the page time.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
   },

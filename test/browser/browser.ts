@@ -89,18 +89,6 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Every axe violation of any impact, for the record. */
-export async function allViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as { axe: { run: (options: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    return (await axe.run({ resultTypes: ['violations'] })).violations;
-  })) as AxeViolation[];
-  return violations.map((v) => `${v.impact} ${v.id}`);
-}
-
 /** Calls the API as a script would (test setup that a person would not click through). */
 export async function api<T>(
   path: string,
