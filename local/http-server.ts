@@ -237,6 +237,8 @@ export function createHttpServer(
       };
       send(response, await route.handler(event, lambdaContext(requestId, route.routeKey)));
     } catch (error) {
+      // The client went away mid-request (a browser leaving the page): no one to answer, nothing failed.
+      if (request.destroyed && request.errored === error) return;
       send(response, failure(error, requestId, routeKey));
     }
   });

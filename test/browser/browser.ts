@@ -1,8 +1,7 @@
 // What every browser test uses: Debian's Chromium driven by playwright-core (Playwright's own
 // browser download cannot work offline), a page that records every error and Content-Security-Policy
 // violation, sign-in as a person does it, and the axe-core accessibility check.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 
@@ -62,7 +61,8 @@ export async function signIn(page: Page, key: string): Promise<void> {
     .toBe(1);
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's own source, evaluated in the page. */
+const axeSource = axe.source;
 
 interface AxeViolation {
   id: string;
