@@ -264,8 +264,8 @@ export interface PoolBar {
 export function UsageChart({ bars, title }: { bars: PoolBar[]; title: string }) {
   if (bars.length === 0) return <p class="muted">No pools on this plan (pay per use).</p>;
   const row = 34;
-  const width = 520;
-  const left = 150;
+  const width = 560;
+  const left = 190;
   const scale = (value: number, top: number) =>
     top <= 0 ? 0 : (Math.min(value, top) / top) * (width - left - 20);
   return (
@@ -281,7 +281,7 @@ export function UsageChart({ bars, title }: { bars: PoolBar[]; title: string }) 
           return (
             <g key={bar.label} transform={`translate(0 ${i * row + 5})`}>
               <text x={0} y={17} class="chart-label">
-                {bar.label}
+                {bar.label.length > 28 ? `${bar.label.slice(0, 27)}…` : bar.label}
               </text>
               <rect x={left} y={4} width={scale(bar.allowance, top)} height={18} class="chart-allowance" />
               <rect

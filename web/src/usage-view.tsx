@@ -53,7 +53,7 @@ export interface Usage {
 
 function barsOf(usage: Usage): PoolBar[] {
   const pools = usage.pools.map((pool) => ({
-    label: `${pool.poolId} (${pool.period === 'month' ? 'month' : 'contract year'})`,
+    label: `${pool.poolId} (${pool.period === 'month' ? 'month' : 'year'})`,
     used: pool.used,
     allowance: pool.allowance + (pool.carriedIn ?? 0),
     unit: pool.unit,
