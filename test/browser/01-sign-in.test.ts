@@ -80,14 +80,14 @@ describe('sign in', () => {
     await page.goto(`${desk().base}/`);
     await page.getByLabel('API key').waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('key');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('key');
     await page.keyboard.type(desk().keys.finance);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Usage' }).waitFor();
     // The skip button first, then the navigation: Tab until the Exports link has focus.
     for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Exports') break;
+      if ((await page.evaluate('document.activeElement?.textContent')) === 'Exports') break;
     }
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Usage exports' }).waitFor();

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
-import { duration, instant, quantity, words } from './format.ts';
+import { clock, instant, quantity, words } from './format.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -248,7 +248,7 @@ export function Countdown({
   const left = new Date(dueAt).getTime() - Math.max(now, loadedAt);
   return (
     <time dateTime={dueAt} class={left < 0 ? 'overdue' : ''} title={instant(dueAt)}>
-      {left < 0 ? `${duration(-left)} overdue` : duration(left)}
+      {left < 0 ? `${clock(-left)} overdue` : clock(left)}
     </time>
   );
 }

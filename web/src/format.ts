@@ -16,6 +16,15 @@ export function duration(ms: number): string {
   return `${sign}${seconds} s`;
 }
 
+/** A running countdown, to the second: `2:05:09`, `3 d 04:00:00`. */
+export function clock(ms: number): string {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const rest = `${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+  return days > 0 ? `${days} d ${String(hours).padStart(2, '0')}:${rest}` : `${hours}:${rest}`;
+}
+
 /** Minor units with their currency, e.g. `EUR 45.00`. */
 export function money(amount: number, currency: string): string {
   try {
