@@ -4,12 +4,12 @@
 // - every other `*.test.ts` under test/ and examples/ is a unit test: no database, no child runtime,
 //   files share workers (no per-file isolation), so `npm run test:unit` answers in seconds.
 // `npm test` runs both. A unit test that reaches for the database fails at once with a message
-// naming the rule (see `noDatabaseInUnitTests`). The end-to-end stories have their own config.
+// naming the rule (see `noDatabaseInUnitTests`). The end-to-end stories and the browser suite have their own configs.
 import { defineConfig, type Plugin } from 'vitest/config';
 
 const TESTS = ['test/**/*.test.ts', 'examples/**/*.test.ts'];
 const INTEGRATION = ['test/**/*.int.test.ts', 'examples/**/*.int.test.ts'];
-const NEVER = ['test/e2e/**', 'node_modules/**'];
+const NEVER = ['test/e2e/**', 'test/browser/**', 'node_modules/**'];
 
 /** Unit files get no DynamoDB Local: one that reads its endpoint would otherwise fail obscurely. */
 function noDatabaseInUnitTests(): Plugin {

@@ -1,10 +1,11 @@
-// The support desk's stack: the single table, the API, mail (SES intake and the outbox), SLA
-// timers, usage exports, and monitoring over all of them (built last: it walks the stack). The
+// The support desk's stack: the single table, the API, the web console, mail (SES intake and the
+// outbox), SLA timers, usage exports, and monitoring over all of them (built last: it walks the stack). The
 // settings are read once (lib/settings.ts): every function gets the same environment from them,
 // and each construct the few settings it acts on.
 import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SupportDeskApi } from './api.ts';
+import { SupportDeskConsole } from './console.ts';
 import { SupportDeskMail } from './email.ts';
 import { UsageExports } from './exports.ts';
 import { Monitoring } from './monitoring.ts';
@@ -22,6 +23,7 @@ export class SupportDeskStack extends Stack {
   readonly mail: SupportDeskMail;
   readonly timers: SlaTimers;
   readonly monitoring: Monitoring;
+  readonly console: SupportDeskConsole;
 
   constructor(scope: Construct, id: string, props: SupportDeskStackProps) {
     super(scope, id, props);
@@ -53,6 +55,13 @@ export class SupportDeskStack extends Stack {
       retention: settings.exportRetention,
     });
     if (this.api.functions.exports) exports.grantPull(this.api.functions.exports);
+    // The web console, with the API on its origin under /v1.
+    this.console = new SupportDeskConsole(this, 'Console', {
+      api: this.api.httpApi,
+      accessLogs: exports.accessLogs,
+      production: settings.production,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url });
     this.mail = new SupportDeskMail(this, 'Mail', {
       table: this.data.table,
       environment,

@@ -149,9 +149,14 @@ export function starting(detail: string, instance?: string): APIGatewayProxyStru
   };
 }
 
+/** Answers requests outside the API (the web console's files); returns false for API paths. */
+export type StaticFiles = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 export interface HttpServerOptions {
   /** A request's time from arrival, as a Lambda function's timeout: its deadline. */
   requestBudgetMs?: number;
+  /** The web console's files, answered before the API routes. */
+  staticFiles?: StaticFiles;
 }
 
 export function createHttpServer(
@@ -164,6 +169,8 @@ export function createHttpServer(
   const budgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
   return createServer(async (request, response) => {
     const requestId = randomUUID();
+    // The console's files are in memory: they are served while the rest of the desk starts.
+    if (options.staticFiles?.(request, response)) return;
     const deadline = Date.now() + budgetMs;
     // The port is claimed before the database starts: until then, say so instead of failing.
     if (!ready()) return send(response, starting('The support desk is starting; try again in a moment.'));
@@ -245,6 +252,8 @@ export function createHttpServer(
       };
       send(response, await route.handler(event, lambdaContext(requestId, route.routeKey, deadline)));
     } catch (error) {
+      // The client went away mid-request (a browser leaving the page): no one to answer, nothing failed.
+      if (request.destroyed && request.errored === error) return;
       send(response, failure(error, requestId, routeKey));
     }
   });

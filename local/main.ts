@@ -14,6 +14,7 @@ import { log } from '../functions/shared/log.ts';
 import { createStoreContext } from '../functions/store/context.ts';
 import { cursorSecretFrom } from '../functions/store/cursor-secret.ts';
 import { readLocalConfig } from './config.ts';
+import { consoleHandler } from './console.ts';
 import { ensureDemo } from './demo.ts';
 import {
   durableTransactions,
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
   // Claim the HTTP port first: a port in use fails at once, before Java starts. Until everything
   // is up, requests get 503 with Retry-After.
   let ready = false;
+  const consoleStarted = performance.now();
+  const consoleFiles = consoleHandler();
+  const consoleMs = performance.now() - consoleStarted;
   const server = createHttpServer(
     [...apiRoutes(context), ...withMonthClose(sla.routes, closeMonths)],
     async (header) => {
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
       return principal ? { ...principal } : undefined;
     },
     () => ready,
-    { requestBudgetMs: config.requestBudgetMs },
+    { requestBudgetMs: config.requestBudgetMs, staticFiles: consoleFiles },
   );
   await listen(server, config.port, config.host);
 
@@ -194,6 +198,7 @@ async function main(): Promise<void> {
   const contact = customer.contacts[0] ?? 'someone@example.com';
   const customerKey = demo.keys.customer[customer.id];
   console.log(`Support desk running (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`  Console    ${base}/   (built in ${Math.round(consoleMs)} ms; sign in with a key below)`);
   console.log(`  API        ${base}/v1        OpenAPI: ${base}/v1/openapi.json`);
   console.log(`  SMTP       ${config.host}:${config.smtpPort}   support address ${config.supportAddress}`);
   console.log(
