@@ -1,5 +1,5 @@
 // What the console shows of a queue item and how it writes time: the queue API's live SLA fields
-// when present (at the top level or nested), a ticket's own clocks otherwise; countdowns to the second.
+// (`queue`) when present, a ticket's own clocks otherwise; countdowns to the second.
 import { describe, expect, test } from 'vitest';
 import { clock, duration, monthOf, quantity } from '../../web/src/format.ts';
 import { queueSlaOf, type TicketView } from '../../web/src/queue-item.ts';
@@ -21,15 +21,26 @@ const ticket = (extra: Partial<TicketView> & Record<string, unknown>): TicketVie
 });
 
 describe('queueSlaOf', () => {
-  test('takes the live state, deadline and time left the queue gives, top level or nested', () => {
+  test('takes the live state, deadline and time left the queue gives in `queue`', () => {
     expect(
-      queueSlaOf(ticket({ state: 'at_risk', dueAt: '2026-12-01T10:00:00Z', remainingMs: 60_000 })),
+      queueSlaOf(
+        ticket({
+          queue: {
+            state: 'at_risk',
+            metric: 'resolution',
+            dueAt: '2026-12-01T10:00:00Z',
+            remainingMs: 60_000,
+          },
+        }),
+      ),
     ).toEqual({
       state: 'at_risk',
       dueAt: '2026-12-01T10:00:00Z',
       remainingMs: 60_000,
     });
-    expect(queueSlaOf(ticket({ queue: { state: 'breached', dueAt: null, remainingMs: 0 } }))).toEqual({
+    expect(
+      queueSlaOf(ticket({ queue: { state: 'breached', metric: null, dueAt: null, remainingMs: 0 } })),
+    ).toEqual({
       state: 'breached',
       dueAt: null,
       remainingMs: 0,

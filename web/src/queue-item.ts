@@ -1,5 +1,5 @@
 // What the queue shows of a ticket: its live SLA state, deadline and business time left. The queue
-// API gives them with each item; a ticket without them (any ticket view) is read from its clocks.
+// API gives them with each item (`queue`); a ticket without them (any ticket view) is read from its clocks.
 
 export interface Clock {
   metric?: string;
@@ -29,6 +29,16 @@ export interface TicketView {
   [more: string]: unknown;
 }
 
+/** An item of GET /v1/queue: a ticket view plus the clock that decides its place, live. */
+export interface QueueItem extends TicketView {
+  queue: {
+    state: string;
+    metric: 'acknowledge' | 'firstResponse' | 'resolution' | null;
+    dueAt: string | null;
+    remainingMs: number | null;
+  };
+}
+
 export interface QueueSla {
   state: string;
   dueAt: string | null;
@@ -38,14 +48,10 @@ export interface QueueSla {
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const count = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
-export function queueSlaOf(item: TicketView): QueueSla {
-  for (const holder of [item.queue, item.queueSla, item]) {
-    if (holder && typeof holder === 'object') {
-      const h = holder as Record<string, unknown>;
-      if (typeof h.state === 'string') {
-        return { state: h.state, dueAt: text(h.dueAt), remainingMs: count(h.remainingMs) };
-      }
-    }
+export function queueSlaOf(item: TicketView | QueueItem): QueueSla {
+  const live = (item as Partial<QueueItem>).queue;
+  if (live && typeof live === 'object' && typeof live.state === 'string') {
+    return { state: live.state, dueAt: text(live.dueAt), remainingMs: count(live.remainingMs) };
   }
   const clocks = Object.values(item.sla ?? {}).filter(
     (clock): clock is Clock => !!clock && clock.state !== 'met',

@@ -13,7 +13,7 @@ import {
   useLoad,
 } from '../components.tsx';
 import { duration, words } from '../format.ts';
-import { queueSlaOf, type TicketView } from '../queue-item.ts';
+import { type QueueItem, queueSlaOf } from '../queue-item.ts';
 import { href } from '../router.ts';
 import type { Session } from '../session.ts';
 
@@ -36,31 +36,66 @@ function query(filters: Filters, cursor?: string): string {
   return params.toString();
 }
 
-/** Counts in the summary: `{ byState: {...}, bySeverity: {...} }` or any object of counts. */
-function Summary({ summary }: { summary: Record<string, unknown> }) {
-  const groups = Object.entries(summary).filter(([, value]) => value && typeof value === 'object') as [
-    string,
-    Record<string, unknown>,
-  ][];
-  const totals = Object.entries(summary).filter(([, value]) => typeof value === 'number');
+/** The summary counts the same filters the list shows (it takes no cursor or limit). */
+function summaryQuery(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value.trim()) params.set(name, value.trim());
+  return params.toString();
+}
+
+/** GET /v1/queue/summary: open tickets counted per live SLA state and per severity. */
+interface QueueSummary {
+  at: string;
+  total: number;
+  states: Record<'breached' | 'at_risk' | 'running' | 'paused' | 'none', number>;
+  severities: Record<string, number>;
+}
+
+const SUMMARY_STATES = ['breached', 'at_risk', 'running', 'paused', 'none'] as const;
+
+/** One group of counts: a heading, then a <dl> whose every term and count share one <div>. */
+function Counts({ title, counts }: { title: string; counts: [string, string, number][] }) {
   return (
-    <section class="summary" aria-label="Queue summary">
-      {totals.map(([name, value]) => (
-        <p key={name} class="summary-total">
-          {words(name)}: <strong>{String(value)}</strong>
-        </p>
-      ))}
-      {groups.map(([name, counts]) => (
-        <dl key={name} class="counts">
-          <dt class="counts-title">{words(name.replace(/^by/, ''))}</dt>
-          {Object.entries(counts).map(([label, value]) => (
-            <div key={label} class={`count state-${label}`}>
-              <dt>{STATE_WORDS[label] ?? label}</dt>
-              <dd>{typeof value === 'number' ? value : JSON.stringify(value)}</dd>
+    <div class="counts">
+      <h2 class="counts-title">{title}</h2>
+      {counts.length === 0 ? (
+        <p class="muted">none</p>
+      ) : (
+        <dl>
+          {counts.map(([key, label, value]) => (
+            <div key={key} class={`count state-${key}`}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
             </div>
           ))}
         </dl>
-      ))}
+      )}
+    </div>
+  );
+}
+
+function Summary({ summary }: { summary: QueueSummary }) {
+  return (
+    <section class="summary" aria-label="Queue summary">
+      <p class="summary-total">
+        Open: <strong>{summary.total}</strong>
+      </p>
+      <Counts
+        title="SLA state"
+        counts={SUMMARY_STATES.map((state) => [
+          state,
+          STATE_WORDS[state] ?? state,
+          summary.states[state] ?? 0,
+        ])}
+      />
+      <Counts
+        title="Severity"
+        counts={Object.entries(summary.severities).map(([severity, value]) => [
+          `severity-${severity}`,
+          severity,
+          value,
+        ])}
+      />
     </section>
   );
 }
@@ -70,12 +105,12 @@ export function QueuePage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [loadedAt, setLoadedAt] = useState(Date.now());
   const queue = useLoad(async () => {
-    const page = await get<{ items: TicketView[]; nextCursor?: string }>(`/v1/queue?${query(filters)}`);
+    const page = await get<{ items: QueueItem[]; nextCursor?: string }>(`/v1/queue?${query(filters)}`);
     setLoadedAt(Date.now());
     return page;
   }, [filters]);
-  const summary = useLoad(() => get<Record<string, unknown>>('/v1/queue/summary'), [filters]);
-  const claim = useAction(async (ticket: TicketView) => {
+  const summary = useLoad(() => get<QueueSummary>(`/v1/queue/summary?${summaryQuery(filters)}`), [filters]);
+  const claim = useAction(async (ticket: QueueItem) => {
     await call(`/v1/tickets/${encodeURIComponent(ticket.id)}/claim`, { method: 'POST' });
     queue.reload();
     summary.reload();
@@ -225,9 +260,10 @@ export function QueuePage({ session }: { session: Session }) {
                         class="small"
                         disabled={claim.busy}
                         onClick={() => void claim.run(ticket)}
-                        aria-label={`Take ${ticket.reference}`}
                       >
-                        Take it
+                        {/* The reference, heard but not seen, names the button "Take B2B-2"; an
+                            aria-label would hide the visible word from voice control. */}
+                        Take<span class="visually-hidden"> {ticket.reference}</span>
                       </button>
                     )}
                   </td>
