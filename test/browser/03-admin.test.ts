@@ -106,6 +106,10 @@ test('an agent releases a quarantined mail and it becomes a ticket', async () =>
   await expect
     .poll(() => page.getByRole('status').allInnerTexts())
     .toEqual(expect.arrayContaining([expect.stringContaining(`Released “${subject}”: it became ticket`)]));
+  // Release answers 202; the page follows the entry until it has the outcome and names the ticket.
+  expect(await page.getByRole('status').allInnerTexts()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/: it became ticket [A-Z0-9]+-\d+\.$/)]),
+  );
   // No longer held: listed as released, or no longer listed.
   await expect
     .poll(async () => ((await row.count()) === 0 ? 'not listed' : await row.innerText()))
