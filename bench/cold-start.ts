@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { buildLazyModules } from '../lib/build-lazy-modules.ts';
 import { esbuildOptions, PROJECT_ROOT } from '../lib/bundling.ts';
 import { esbuildConditionsFor, LAMBDA_ENTRIES } from '../lib/functions.ts';
 
@@ -27,14 +26,14 @@ const SDK_CLIENTS: Record<string, string> = {
   '@aws-sdk/client-scheduler': 'SchedulerClient',
   '@aws-sdk/client-ses': 'SESClient',
   '@aws-sdk/client-sesv2': 'SESv2Client',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+  '@aws-sdk/client-lambda': 'LambdaClient',
 };
 
 export interface ColdStartRow {
   function: string;
   clients: string;
   bytes: number;
-  /** Lazy modules in the same asset, loaded on first use (lib/functions.ts `lazyModules`). */
-  lazyBytes: number;
   baselineBytes: number;
   sizeRatio: number;
   initMs: number;
@@ -100,17 +99,14 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'cold-start-'));
   try {
     const functions = await Promise.all(
-      Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry, lazyModules = {} }]) => {
+      Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry }]) => {
         // Resolve conditions as deployed: an untraced function bundles the no-op `#tracing`.
         const conditions = esbuildConditionsFor(name);
         const built = await build(dir, name, {
-          ...esbuildOptions(entry, '', Object.keys(lazyModules)),
+          ...esbuildOptions(entry, ''),
           ...(conditions ? { conditions } : {}),
         });
-        // Lazy modules ship in the same asset but load on first use, not at cold start: reported apart.
-        const lazy = await buildLazyModules(await mkdtemp(join(dir, `${name}-lazy-`)), lazyModules);
-        const lazyBytes = Object.values(lazy).reduce((sum, bytes) => sum + bytes, 0);
-        return { name, built, lazyBytes, baseline: baselineSource(built.packages) };
+        return { name, built, baseline: baselineSource(built.packages) };
       }),
     );
     // Functions with the same clients share one baseline bundle.
@@ -133,7 +129,7 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
     for (let i = 0; i < RUNS; i++) {
       for (const file of files) times.get(file)!.push(await importMs(file));
     }
-    return functions.map(({ name, built, lazyBytes, baseline }) => {
+    return functions.map(({ name, built, baseline }) => {
       const floor = baselines.get(baseline)!;
       const initMs = median(times.get(built.file)!);
       const baselineInitMs = median(times.get(floor.file)!);
@@ -144,7 +140,6 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
           .map((p) => p.replace('@aws-sdk/client-', ''))
           .join('+'),
         bytes: built.bytes,
-        lazyBytes,
         baselineBytes: floor.bytes,
         // Unrounded: the target is compared with the exact ratio, rounding is for display.
         sizeRatio: built.bytes / floor.bytes,
@@ -164,7 +159,6 @@ export async function run(): Promise<Record<string, number>> {
   for (const row of rows) {
     figures[`${row.function} size×`] = round(row.sizeRatio, 3);
     figures[`${row.function} init×`] = round(row.initRatio);
-    if (row.lazyBytes > 0) figures[`${row.function} lazy-loaded kB`] = Math.round(row.lazyBytes / 1024);
   }
   figures.withinSizeTarget = rows.filter((r) => r.sizeRatio <= TARGET_RATIO).length;
   figures.withinInitTarget = rows.filter((r) => r.initRatio <= TARGET_RATIO).length;
@@ -180,7 +174,6 @@ if (import.meta.main) {
       function: r.function,
       clients: r.clients,
       kB: kB(r.bytes),
-      'lazy kB': kB(r.lazyBytes),
       'floor kB': kB(r.baselineBytes),
       'size×': round(r.sizeRatio, 3),
       'init ms': r.initMs,

@@ -24,14 +24,10 @@ export const LAMBDA_BUNDLING = {
 } satisfies BundlingOptions;
 
 /**
- * The esbuild build NodejsFunction runs for LAMBDA_BUNDLING (its CLI flags, as build options);
- * `external` adds the function's lazy modules (lib/functions.ts), bundled apart.
+ * The esbuild build NodejsFunction runs for LAMBDA_BUNDLING (its CLI flags, as build options).
+ * @internal the bundle tests and the cold-start bench build with it
  */
-export function esbuildOptions(
-  entry: string,
-  outfile: string,
-  external: readonly string[] = [],
-): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   const b = LAMBDA_BUNDLING;
   return {
     entryPoints: [entry],
@@ -44,7 +40,7 @@ export function esbuildOptions(
     minify: b.minify,
     sourcemap: b.sourceMap,
     sourcesContent: b.sourcesContent,
-    external: [...b.externalModules, ...external],
+    external: [...b.externalModules],
     banner: { js: b.banner },
     logLevel: 'warning',
   };

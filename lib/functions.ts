@@ -20,11 +20,6 @@ export interface LambdaEntry {
   /** Exported function Lambda calls. */
   handler: string;
   /**
-   * Modules the handler imports on first use by a package.json "imports" specifier (`#holidays`),
-   * bundled apart so they cost nothing at cold start: specifier -> source file from the project root.
-   */
-  lazyModules?: Readonly<Record<string, string>>;
-  /**
    * false: built without the Powertools Tracer and the X-Ray SDK (`#tracing` resolves to
    * functions/shared/tracing-off.ts), to keep a synchronous function's cold start within its budget.
    * Lambda's active tracing still records its invocations. Default true.
@@ -33,14 +28,12 @@ export interface LambdaEntry {
 }
 
 interface EntryOptions {
-  lazyModules?: Record<string, string>;
   traced?: boolean;
 }
 
-const entry = (file: string, { lazyModules, traced }: EntryOptions = {}): LambdaEntry => ({
+const entry = (file: string, { traced }: EntryOptions = {}): LambdaEntry => ({
   entry: join(PROJECT_ROOT, file),
   handler: 'handler',
-  ...(lazyModules ? { lazyModules } : {}),
   ...(traced === false ? { traced } : {}),
 });
 
@@ -55,14 +48,6 @@ export function esbuildConditionsFor(name: string): string[] | undefined {
   return LAMBDA_ENTRIES[name]?.traced === false ? [UNTRACED_CONDITION, 'module'] : undefined;
 }
 
-/** Lazy modules per API route group, and the intake's (the specifiers are in package.json "imports"). */
-const API_LAZY_MODULES: Record<string, Record<string, string>> = {
-  // Holiday rules of every country (date-holidays, 1.4 MB) are needed only when a catalog is saved.
-  catalogs: { '#holidays': 'functions/catalog/holidays.ts' },
-};
-/** html-to-text: only for mail without a text/plain part (the intake; the API hands releases to it). */
-const INTAKE_LAZY_MODULES = { '#html-text': 'functions/email/html-text.ts' };
-
 /**
  * Names are `<folder>-<file>` of the entry; the API has one function per route group of the route table.
  * `ses-receipt-rule-set` is the handler of a deployment-time custom resource (lib/custom-resources/).
@@ -74,7 +59,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   ...Object.fromEntries(
     Object.keys(routeGroups).map((group) => [
       `api-${group}`,
-      entry(`functions/api/${group}.ts`, { lazyModules: API_LAZY_MODULES[group], traced: false }),
+      entry(`functions/api/${group}.ts`, { traced: false }),
     ]),
   ),
   'sla-reconciler': entry('functions/sla/reconciler.ts'),
@@ -82,7 +67,7 @@ export const LAMBDA_ENTRIES: Readonly<Record<string, LambdaEntry>> = {
   'sla-sweeper': entry('functions/sla/sweeper.ts'),
   'exports-close-month': entry('functions/exports/close-month.ts'),
   'exports-contract-notices': entry('functions/exports/contract-notices.ts'),
-  'email-handler': entry('functions/email/handler.ts', { lazyModules: INTAKE_LAZY_MODULES }),
+  'email-handler': entry('functions/email/handler.ts'),
   'email-outbox-handler': entry('functions/email/outbox-handler.ts'),
   'ses-receipt-rule-set': entry('lib/custom-resources/receipt-rule-set.ts'),
 };
@@ -98,29 +83,13 @@ export type LambdaProps = Omit<
 
 const entryNames = new WeakMap<NodejsFunction, string>();
 
-/**
- * How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, with its resolve conditions (untraced
- * functions), plus its lazy modules built after it.
- */
+/** How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, with its resolve conditions (untraced functions). */
 export function bundlingFor(name: string): BundlingOptions {
   const conditions = esbuildConditionsFor(name);
   const base: BundlingOptions = conditions
     ? { ...LAMBDA_BUNDLING, esbuildArgs: { '--conditions': conditions.join(',') } }
     : LAMBDA_BUNDLING;
-  const lazy = LAMBDA_ENTRIES[name]?.lazyModules;
-  if (!lazy) return base;
-  const pairs = Object.entries(lazy).map(([specifier, source]) => `'${specifier}=${source}'`);
-  return {
-    ...base,
-    externalModules: [...LAMBDA_BUNDLING.externalModules, ...Object.keys(lazy)],
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => [
-        `node '${join(inputDir, 'lib', 'build-lazy-modules.ts')}' '${outputDir}' ${pairs.join(' ')}`,
-      ],
-    },
-  };
+  return base;
 }
 
 /**

@@ -3,7 +3,7 @@
 // holiday regions into dates (so Lambdas never carry holiday rules) and stores it over the version
 // read. Nothing is stored when any field is wrong.
 
-import type { expandHolidayRegions } from '#holidays';
+import { expandHolidayRegions } from '../catalog/holidays.ts';
 import type { Calendar } from '../domain/calendar.ts';
 import { type Catalog, parseCatalog } from '../domain/catalog.ts';
 import { type FieldIssue, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
@@ -48,19 +48,6 @@ function relativeIssues(issues: readonly FieldIssue[], itemField: string): Field
 
 type ExpandHolidayRegions = typeof expandHolidayRegions;
 
-let holidayExpansion: Promise<ExpandHolidayRegions> | undefined;
-
-/**
- * date-holidays with its rules for every country and its time-zone data is 1.4 MB, three times the rest
- * of the admin function: `#holidays` (package.json "imports") is a module of its own, bundled apart
- * and loaded on the first save, not at cold start (lib/functions.ts `lazyModules`, bench/cold-start.ts).
- */
-function loadHolidayExpansion(): Promise<ExpandHolidayRegions> {
-  holidayExpansion ??= import('#holidays').then((module) => module.expandHolidayRegions);
-  return holidayExpansion;
-}
-
-/** Adds the dates of every calendar's holiday regions for last year to three years ahead. */
 function withHolidays(catalog: Catalog, now: Date, expandHolidayRegions: ExpandHolidayRegions): Catalog {
   const year = Number(localDateOf(now, catalog.billingTimeZone).slice(0, 4));
   const range = { fromYear: year - 1, toYear: year + HOLIDAY_YEARS_AHEAD };
@@ -99,7 +86,7 @@ async function editCatalog(
   edit: (current: StoredCatalog | undefined) => unknown,
   options: { ifMatch?: number | undefined; renameIssues?: (issues: FieldIssue[]) => FieldIssue[] },
 ): Promise<StoredCatalog> {
-  const expand = await loadHolidayExpansion();
+  const expand = expandHolidayRegions;
   for (let attempt = 1; ; attempt++) {
     const current = await getCatalogFresh(ctx.store, catalogId);
     const version = current?.version ?? 0;

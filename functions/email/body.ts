@@ -4,21 +4,13 @@
 // then `>` quotes and signatures ("Sent from my iPhone") with email-reply-parser. The raw message is
 // kept in the blob store, so nothing stripped here is lost.
 import EmailReplyParser from 'email-reply-parser';
-import type { htmlToText } from '#html-text';
+import { htmlToText } from './html-text.ts';
 import { cutQuotedHistory } from './quotes.ts';
 
 /** Text past this size is not run through the reply parser (its regexes are not linear on every input). */
 const STRIP_LIMIT = 200_000;
 /** The longest message body a ticket stores (the API accepts the same). */
 export const MAX_BODY_CHARS = 100_000;
-
-let htmlConverter: Promise<typeof htmlToText> | undefined;
-
-/** The HTML converter, imported on the first HTML-only message (functions/email/html-text.ts). */
-function loadHtmlToText(): Promise<typeof htmlToText> {
-  htmlConverter ??= import('#html-text').then((module) => module.htmlToText);
-  return htmlConverter;
-}
 
 function normalise(text: string): string {
   return text
@@ -45,7 +37,7 @@ export interface MailBody {
 
 export async function mailBody(mail: { text?: string; html?: string }): Promise<MailBody> {
   const source = mail.text ? 'text' : mail.html ? 'html' : 'none';
-  const full = mail.text ?? (mail.html ? (await loadHtmlToText())(mail.html) : '');
+  const full = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
   const visible = visibleReply(full);
   const truncated = visible.length > MAX_BODY_CHARS;
   return { text: truncated ? visible.slice(0, MAX_BODY_CHARS) : visible, source, truncated };

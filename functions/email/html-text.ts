@@ -1,7 +1,5 @@
-// HTML mail as text, for messages without a text/plain part. html-to-text with its HTML parser and
-// entity tables is a third of the intake's own code and most mail has a text part: the intake
-// imports this module as `#html-text` (package.json "imports") on the first HTML-only message,
-// bundled apart (lib/functions.ts \`lazyModules\`), so it costs nothing at cold start.
+// HTML mail as text, for messages without a text/plain part (html-to-text). Only the intake, an
+// asynchronous function, bundles it: no API function answers with it.
 import { convert } from 'html-to-text';
 
 export function htmlToText(html: string): string {

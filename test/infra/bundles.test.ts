@@ -74,7 +74,7 @@ test("function code does not import classic zod ('zod', 'zod/v4'), only zod/mini
 });
 
 describe('what each bundle carries', () => {
-  /** Every bundle's metafile inputs, built as deployed (lib/bundling.ts), its lazy modules apart. */
+  /** Every bundle's metafile inputs, built as deployed (lib/bundling.ts). */
   const inputsOf: Record<string, esbuild.Metafile['inputs']> = {};
   /** The inputs each bundle keeps code of (the rest esbuild read and shook out). */
   const carriedOf: Record<string, string[]> = {};
@@ -82,11 +82,11 @@ describe('what each bundle carries', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bundles-'));
     await Promise.all(
-      Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry, lazyModules }]) => {
+      Object.entries(LAMBDA_ENTRIES).map(async ([name, { entry }]) => {
         const outfile = join(dir, name, 'index.mjs');
         const conditions = esbuildConditionsFor(name);
         const built = await esbuild.build({
-          ...esbuildOptions(entry, outfile, Object.keys(lazyModules ?? {})),
+          ...esbuildOptions(entry, outfile),
           ...(conditions ? { conditions } : {}),
           metafile: true,
         });
