@@ -237,15 +237,18 @@ export function Countdown({
   dueAt,
   state,
   loadedAt,
+  skewMs = 0,
 }: {
   dueAt: string | null;
   state: string;
   loadedAt: number;
+  /** The desk's clock minus this browser's (the local runtime's clock can be moved). */
+  skewMs?: number;
 }) {
   const now = useNow();
   if (!dueAt) return <span class="muted">—</span>;
   if (state === 'paused') return <span class="muted">paused</span>;
-  const left = new Date(dueAt).getTime() - Math.max(now, loadedAt);
+  const left = new Date(dueAt).getTime() - (Math.max(now, loadedAt) + skewMs);
   return (
     <time dateTime={dueAt} class={left < 0 ? 'overdue' : ''} title={instant(dueAt)}>
       {left < 0 ? `${clock(-left)} overdue` : clock(left)}

@@ -110,6 +110,8 @@ export function QueuePage({ session }: { session: Session }) {
     return page;
   }, [filters]);
   const summary = useLoad(() => get<QueueSummary>(`/v1/queue/summary?${summaryQuery(filters)}`), [filters]);
+  // Count down on the desk's clock: the summary says what time it is there (`at`).
+  const skewMs = summary.data ? Date.parse(summary.data.at) - loadedAt : 0;
   const claim = useAction(async (ticket: QueueItem) => {
     await call(`/v1/tickets/${encodeURIComponent(ticket.id)}/claim`, { method: 'POST' });
     queue.reload();
@@ -242,7 +244,7 @@ export function QueuePage({ session }: { session: Session }) {
                     <StateBadge state={sla.state} />
                   </td>
                   <td>
-                    <Countdown dueAt={sla.dueAt} state={sla.state} loadedAt={loadedAt} />
+                    <Countdown dueAt={sla.dueAt} state={sla.state} loadedAt={loadedAt} skewMs={skewMs} />
                     {sla.remainingMs !== null && sla.state !== 'breached' ? (
                       <small class="muted"> ({duration(sla.remainingMs)} business time)</small>
                     ) : null}
