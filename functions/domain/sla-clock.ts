@@ -201,21 +201,29 @@ export function resumeClock(clock: SlaClock, calendars: Calendars, now: Date): C
   return evaluateClock(running, now);
 }
 
-/** The clock's goal was reached at `now`. Met is final; an earlier breach stays on record. */
-export function meetClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
+/** The clock ends at `now` as met or stopped, with its elapsed time; a final clock is left as it is. */
+function endClock(clock: SlaClock, calendars: Calendars, now: Date, end: 'met' | 'stopped'): ClockStep {
   const settled = evaluateClock(clock, now);
   const current = settled.clock;
   if (isFinal(current)) return settled;
   const { runningSince: _since, warnAt: _warn, ...rest } = current;
   const elapsedMs = elapsedAt(current, calendars, now);
   const at = iso(now);
-  return {
-    clock: { ...rest, elapsedMs, state: 'met', metAt: at },
-    events: [
-      ...settled.events,
-      { type: 'slaMet', metric: current.metric, at, breached: current.breachedAt !== undefined, elapsedMs },
-    ],
-  };
+  const breached = current.breachedAt !== undefined;
+  return end === 'met'
+    ? {
+        clock: { ...rest, elapsedMs, state: 'met', metAt: at },
+        events: [...settled.events, { type: 'slaMet', metric: current.metric, at, breached, elapsedMs }],
+      }
+    : {
+        clock: { ...rest, elapsedMs, state: 'stopped', stoppedAt: at },
+        events: [...settled.events, { type: 'slaStopped', metric: current.metric, at, breached, elapsedMs }],
+      };
+}
+
+/** The clock's goal was reached at `now`. Met is final; an earlier breach stays on record. */
+export function meetClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
+  return endClock(clock, calendars, now, 'met');
 }
 
 /**
@@ -223,25 +231,7 @@ export function meetClock(clock: SlaClock, calendars: Calendars, now: Date): Clo
  * agent reply): it stops at `now` with its elapsed time, final, and never met. A breach stays on record.
  */
 export function stopClock(clock: SlaClock, calendars: Calendars, now: Date): ClockStep {
-  const settled = evaluateClock(clock, now);
-  const current = settled.clock;
-  if (isFinal(current)) return settled;
-  const { runningSince: _since, warnAt: _warn, ...rest } = current;
-  const elapsedMs = elapsedAt(current, calendars, now);
-  const at = iso(now);
-  return {
-    clock: { ...rest, elapsedMs, state: 'stopped', stoppedAt: at },
-    events: [
-      ...settled.events,
-      {
-        type: 'slaStopped',
-        metric: current.metric,
-        at,
-        breached: current.breachedAt !== undefined,
-        elapsedMs,
-      },
-    ],
-  };
+  return endClock(clock, calendars, now, 'stopped');
 }
 
 /**
