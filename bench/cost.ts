@@ -175,6 +175,7 @@ async function receiveMail(
 async function lifecycle(
   mail: (subject: string, body: string) => ReturnType<Intake['receive']>,
   agent: Client,
+  agentKeyId: string,
   clock: MovableClock,
 ): Promise<void> {
   const opened = await mail('Orders do not sync', 'Since 9:00 no order arrives');
@@ -183,7 +184,7 @@ async function lifecycle(
   const { body: ticket } = await expect(200, agent('GET', `/v1/tickets/${id}`));
   clock.advance(10 * 60_000);
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { severity: 'Significant' }));
-  await expect(200, agent('PATCH', `/v1/tickets/${id}`, { assignee: 'agent-1' }));
+  await expect(200, agent('PATCH', `/v1/tickets/${id}`, { assignee: agentKeyId }));
   clock.advance(20 * 60_000);
   await expect(201, agent('POST', `/v1/tickets/${id}/messages`, { body: 'Which shop is it?' }));
   await expect(200, agent('PATCH', `/v1/tickets/${id}`, { status: 'waiting_on_customer' }));
@@ -268,18 +269,16 @@ export async function run(): Promise<Record<string, number>> {
       { accountId: 'cost-1', email: CONTACT, createdAt: clock.now().toISOString() },
       undefined,
     );
-    const agent = clientFor(
-      baseUrl,
-      (await createApiKey(store, { role: 'agent', name: 'cost agent' }, clock.now())).secret,
-    );
+    const agentKey = await createApiKey(store, { role: 'agent', name: 'cost agent' }, clock.now());
+    const agent = clientFor(baseUrl, agentKey.secret);
     // Warm-up (catalog cache), not counted.
-    await lifecycle(mail, agent, clock);
+    await lifecycle(mail, agent, agentKey.record.keyId, clock);
     await sender.drain();
     await poller.caughtUp();
 
     counting = true;
     for (let i = 0; i < LIFECYCLES; i++) {
-      await lifecycle(mail, agent, clock);
+      await lifecycle(mail, agent, agentKey.record.keyId, clock);
       // Delivered while the ticket's hour is current, as the stream consumer does.
       await sender.drain();
     }

@@ -116,6 +116,7 @@ async function largeOne(label: string, dir: string): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   process.env.LOG_LEVEL = 'warn';
+  process.env.CURSOR_SECRET_FILE ??= join(mkdtempSync(join(tmpdir(), 'desk-email-bench-')), 'cursor-secret');
   const ctx = runtimeContext();
   const now = new Date().toISOString();
   const id = `large-${label}`;
@@ -302,6 +303,8 @@ export async function run(): Promise<Record<string, number | string>> {
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   process.env.LOG_LEVEL = 'warn';
   const dataDir = mkdtempSync(join(tmpdir(), 'desk-email-bench-'));
+  // Paged lists seal their cursors with the deployment's secret: a file, as under `npm start`.
+  process.env.CURSOR_SECRET_FILE = join(dataDir, 'cursor-secret');
   const ctx = runtimeContext();
   const now = new Date().toISOString();
   const catalog = unlimitedB2Bee('b2bee-email-bench');
