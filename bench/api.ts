@@ -30,7 +30,14 @@ import {
 } from '../local/dynamodb-local.ts';
 import { createHttpServer } from '../local/http-server.ts';
 import { apiRoutes } from '../local/routes.ts';
-import { percentile, round, unlimitedB2Bee } from './support.ts';
+import {
+  type BenchClient,
+  type BenchResponse,
+  clientFor,
+  percentile,
+  round,
+  unlimitedB2Bee,
+} from './support.ts';
 
 const TABLE = 'support-desk-bench';
 const CLIENTS = 32;
@@ -88,34 +95,8 @@ const total = (byCommand: Record<string, number>) => Object.values(byCommand).re
 
 // --- HTTP ----------------------------------------------------------------------------------
 
-interface Response {
-  status: number;
-  etag: string | null;
-  // biome-ignore lint/suspicious/noExplicitAny: benchmark responses are read field by field
-  body: any;
-}
-
-function clientFor(baseUrl: string, key: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      etag: response.headers.get('etag'),
-      body: text ? JSON.parse(text) : undefined,
-    } satisfies Response;
-  };
-}
-
-type Client = ReturnType<typeof clientFor>;
+type Response = BenchResponse;
+type Client = BenchClient;
 
 const median = (values: number[]) => percentile(values, 0.5);
 

@@ -37,7 +37,7 @@ import {
 import { createHttpServer } from '../local/http-server.ts';
 import { apiRoutes } from '../local/routes.ts';
 import { startStreamPoller } from '../local/stream-poller.ts';
-import { round, unlimitedB2Bee } from './support.ts';
+import { type BenchClient, clientFor, round, unlimitedB2Bee } from './support.ts';
 
 /** On-demand request prices in us-east-1, USD per million units. */
 export const PRICE_PER_MILLION = { write: 1.25, read: 0.25 } as const;
@@ -100,32 +100,7 @@ export function countCapacity(store: StoreContext, capacity: Capacity, on: () =>
   );
 }
 
-type Client = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<{ status: number; etag: string | null; body: Record<string, unknown> }>;
-
-function clientFor(baseUrl: string, key: string): Client {
-  return async (method, path, body, headers = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      etag: response.headers.get('etag'),
-      body: text ? JSON.parse(text) : {},
-    };
-  };
-}
+type Client = BenchClient;
 
 async function expect(status: number, call: ReturnType<Client>): ReturnType<Client> {
   const response = await call;

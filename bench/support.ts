@@ -1,4 +1,5 @@
-// Shared by the benchmarks: catalogs that never run out, and small statistics helpers.
+// Shared by the benchmarks: catalogs that never run out, an HTTP client with a key, and small
+// statistics helpers.
 import { readFileSync } from 'node:fs';
 import { type Catalog, parseCatalog } from '../functions/domain/catalog.ts';
 
@@ -31,3 +32,39 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** An answer of the API as the benchmarks read it. */
+export interface BenchResponse {
+  status: number;
+  etag: string | null;
+  // biome-ignore lint/suspicious/noExplicitAny: benchmark responses are read field by field
+  body: any;
+}
+
+/** Calls the API at `baseUrl` with `key`: JSON in, JSON out (an empty answer reads as undefined). */
+export function clientFor(baseUrl: string, key: string) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<BenchResponse> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      etag: response.headers.get('etag'),
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
+}
+
+export type BenchClient = ReturnType<typeof clientFor>;
