@@ -86,10 +86,9 @@ const entryNames = new WeakMap<NodejsFunction, string>();
 /** How LAMBDA_ENTRIES[name] is bundled: LAMBDA_BUNDLING, with its resolve conditions (untraced functions). */
 export function bundlingFor(name: string): BundlingOptions {
   const conditions = esbuildConditionsFor(name);
-  const base: BundlingOptions = conditions
+  return conditions
     ? { ...LAMBDA_BUNDLING, esbuildArgs: { '--conditions': conditions.join(',') } }
     : LAMBDA_BUNDLING;
-  return base;
 }
 
 /**

@@ -77,8 +77,9 @@ export function changeTicket(
     const decided = decideTicket(ticket, commands(ticket), now, ticketContextOf(catalog, plan));
     const { events } = decided;
     // Meter.
-    const state = eventsNeedMetering(events) ? await getAccountState(ctx.store, ticket.accountId) : undefined;
-    if (eventsNeedMetering(events) && !state) throw new NotFoundError(`account ${ticket.accountId}`);
+    const metered = eventsNeedMetering(events);
+    const state = metered ? await getAccountState(ctx.store, ticket.accountId) : undefined;
+    if (metered && !state) throw new NotFoundError(`account ${ticket.accountId}`);
     const effects = state
       ? meterTicketEvents(
           // A ticket is metered by the contract in force when it was opened.
